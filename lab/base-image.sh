@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Build the root filesystem of the lab's container image as a tar for `docker import`
+# (no registry can be reached, so no `FROM debian`). systemd is PID 1 and every package
+# the roles install is baked in, so scenarios install for real without network access.
+# All daemons the roles manage are disabled: the roles must enable them.
+# Usage: base-image.sh OUT.tar
+set -euo pipefail
+
+out=$1
+mirror=${LVS_LAB_MIRROR:-http://deb.debian.org/debian}
+
+packages=(
+  systemd systemd-sysv dbus python3 python3-apt sudo kmod procps iproute2 iputils-ping
+  curl netcat-openbsd socat openssl ca-certificates nftables iptables
+  keepalived ipvsadm nginx apache2 nfs-common nfs-kernel-server
+)
+
+# Units that fail or make no sense in a container, and the daemons the roles own.
+masked=(getty@tty1.service console-getty.service systemd-logind.service apt-daily.timer apt-daily-upgrade.timer)
+disabled=(nginx.service apache2.service keepalived.service nfs-kernel-server.service)
+
+hooks=()
+for unit in "${masked[@]}"; do
+  hooks+=(--customize-hook="ln -sf /dev/null \"\$1/etc/systemd/system/$unit\"")
+done
+for unit in "${disabled[@]}"; do
+  hooks+=(--customize-hook="chroot \"\$1\" systemctl disable $unit")
+done
+
+# Keep the apt lists: Ansible's apt module looks packages up in them.
+mmdebstrap --variant=minbase --skip=cleanup/apt/lists \
+  --include="$(IFS=,; echo "${packages[*]}")" \
+  "${hooks[@]}" \
+  bookworm "$out" "$mirror"

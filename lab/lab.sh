@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The lab: a Docker engine on a kernel with IPVS, NFS and ipip.
+#   lab.sh up      start it (idempotent) and print the DOCKER_HOST to use
+#   lab.sh down    stop the VM cleanly; no QEMU process is left behind
+#   lab.sh status  say what runs and where
+#   lab.sh env     print `export DOCKER_HOST=...` for the running lab
+#
+# Native path: when LVS_LAB_DOCKER_HOST names an engine (or `docker info` answers with the
+# caller's environment) and its kernel has ip_vs, the lab uses it and starts no VM.
+# Otherwise it boots a Debian VM under QEMU (software emulation), built once and cached
+# under ~/.cache/lvs-lab keyed by a hash of its recipe (vm-image.sh, base-image.sh).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${LVS_LAB_CACHE:-$HOME/.cache/lvs-lab}
+port=${LVS_LAB_PORT:-23750}
+image=${LVS_LAB_IMAGE:-lvs-lab/debian12:latest}
+run=$cache/run
+vm_hash=$(sha256sum "$here/vm-image.sh" | cut -c1-12)
+base_hash=$(sha256sum "$here/base-image.sh" | cut -c1-12)
+vm_dir=$cache/vm-$vm_hash
+base_tar=$cache/base-$base_hash.tar
+vm_docker_host=tcp://127.0.0.1:$port
+export DOCKER_CLI_HINTS=false
+
+say() { printf 'lab: %s\n' "$*"; }
+fail() { printf 'lab: FAILED: %s\n' "$*" >&2; exit 1; }
+
+# Run STEP-NAME LOG COMMAND...: quiet on success, one clear line on failure.
+step() {
+  local name=$1 log=$2; shift 2
+  local start=$SECONDS
+  if ! "$@" >"$log" 2>&1; then
+    fail "$name (log: $log)"
+  fi
+  say "$name: done in $((SECONDS - start)) s"
+}
+
+need_host_tools() {
+  local missing=()
+  command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
+  command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+  command -v mkfs.ext4 >/dev/null || missing+=(e2fsprogs)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || fail "host packages missing: ${missing[*]} (apt-get install them)"
+  step "install host packages (${missing[*]})" "$cache/apt.log" \
+    sh -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${missing[*]}"
+}
+
+docker_answers() { DOCKER_HOST=$1 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+# Does the engine's kernel have IPVS? Checked from a privileged container of our image.
+engine_has_ipvs() {
+  DOCKER_HOST=$1 docker run --rm --privileged "$image" \
+    sh -c 'test -e /proc/net/ip_vs || modprobe ip_vs' >/dev/null 2>&1
+}
+
+ensure_base_image() {
+  local host=$1
+  if DOCKER_HOST=$host docker image inspect "$image" --format '{{index .Config.Labels "lvs-lab.recipe"}}' 2>/dev/null \
+      | grep -qx "$base_hash"; then
+    return 0
+  fi
+  [ -s "$base_tar" ] || step "build container base image (mmdebstrap)" "$cache/base-image.log" \
+    "$here/base-image.sh" "$base_tar"
+  step "import container base image into Docker" "$cache/import.log" \
+    env DOCKER_HOST="$host" docker import \
+      --change 'CMD ["/lib/systemd/systemd"]' --change 'ENV container=docker' \
+      --change "LABEL lvs-lab.recipe=$base_hash" "$base_tar" "$image"
+}
+
+qemu_running() { [ -s "$run/qemu.pid" ] && kill -0 "$(cat "$run/qemu.pid")" 2>/dev/null; }
+
+boot_vm() {
+  [ -s "$vm_dir/disk.img" ] || step "build VM image (mmdebstrap, kernel, docker.io)" "$cache/vm-image.log" \
+    "$here/vm-image.sh" "$vm_dir"
+  mkdir -p "$run"
+  # restrict=on: the VM reaches nothing outside; only the Docker API forward comes in.
+  step "start QEMU" "$run/qemu.log" qemu-system-x86_64 \
+    -machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 6144 \
+    -kernel "$vm_dir/vmlinuz" -initrd "$vm_dir/initrd.img" \
+    -append "root=/dev/vda rw console=ttyS0 net.ifnames=0 quiet" \
+    -drive "file=$vm_dir/disk.img,if=virtio,format=raw,cache=unsafe" \
+    -netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$port-:2375" \
+    -device virtio-net-pci,netdev=n0 \
+    -display none -serial "file:$run/serial.log" -pidfile "$run/qemu.pid" -daemonize
+  local start=$SECONDS
+  until docker_answers "$vm_docker_host"; do
+    qemu_running || fail "VM died while booting (log: $run/serial.log)"
+    [ $((SECONDS - start)) -lt 300 ] || fail "Docker in the VM did not answer within 300 s (log: $run/serial.log)"
+    sleep 2
+  done
+  say "Docker in the VM answered after $((SECONDS - start)) s"
+}
+
+up() {
+  mkdir -p "$cache"
+  local native=${LVS_LAB_DOCKER_HOST:-${DOCKER_HOST:-}}
+  if [ -n "$native" ] && [ "$native" != "$vm_docker_host" ] && docker_answers "$native"; then
+    ensure_base_image "$native"
+    engine_has_ipvs "$native" || fail "the engine at $native has no ip_vs in its kernel (modprobe ip_vs on its host)"
+    echo "native $native" >"$cache/mode"
+    say "using the existing Docker engine at $native (native path, no VM)"
+    say "export DOCKER_HOST=$native"
+    return 0
+  fi
+  need_host_tools
+  if qemu_running && docker_answers "$vm_docker_host"; then
+    say "VM already running (pid $(cat "$run/qemu.pid"))"
+  else
+    boot_vm
+  fi
+  ensure_base_image "$vm_docker_host"
+  echo "vm $vm_docker_host" >"$cache/mode"
+  say "using the lab VM (QEMU, Debian cloud kernel $(DOCKER_HOST=$vm_docker_host docker info --format '{{.KernelVersion}}'))"
+  say "export DOCKER_HOST=$vm_docker_host"
+}
+
+down() {
+  if ! qemu_running; then
+    say "no VM running"
+    rm -f "$run/qemu.pid"
+    return 0
+  fi
+  local pid
+  pid=$(cat "$run/qemu.pid")
+  # A clean poweroff keeps the cached disk consistent: ask systemd in the VM through Docker.
+  DOCKER_HOST=$vm_docker_host docker run --rm --privileged --pid=host "$image" \
+    nsenter -t 1 -m -u -n -i systemctl poweroff >/dev/null 2>&1 || true
+  local i
+  for i in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "VM did not power off within 60 s; killing QEMU"
+    kill "$pid"; sleep 2; kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$run/qemu.pid" "$cache/mode"
+  say "VM stopped"
+}
+
+status() {
+  if [ -s "$cache/mode" ]; then
+    read -r mode host <"$cache/mode"
+    if docker_answers "$host"; then
+      say "$mode lab up: DOCKER_HOST=$host, $(DOCKER_HOST=$host docker ps -q | wc -l) containers running"
+      return 0
+    fi
+  fi
+  qemu_running && { say "QEMU runs (pid $(cat "$run/qemu.pid")) but Docker does not answer yet"; return 1; }
+  say "lab down"; return 1
+}
+
+env_line() {
+  [ -s "$cache/mode" ] || fail "lab is not up (make lab-up)"
+  read -r _ host <"$cache/mode"
+  echo "export DOCKER_HOST=$host"
+}
+
+case ${1:-} in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  env) env_line ;;
+  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+esac
