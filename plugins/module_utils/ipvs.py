@@ -1,0 +1,845 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, lvs.cluster contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Pure model of the kernel's IPVS table as ipvsadm shows it.
+
+Parses ``ipvsadm -S -n`` (save format) and ``ipvsadm -L -n`` listings,
+normalises desired input to the same model, diffs two tables as sets and
+renders the difference as ``ipvsadm -R`` lines.  No I/O and no Ansible
+imports, so the modules and the unit tests share exactly this code.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import ipaddress
+from collections import namedtuple
+
+# Defaults ipvsadm fills in when given no value.  The persistence timeout of
+# a bare ``-p`` is 360 s with ipvsadm 1.31 (Debian 12), seen on the lab kernel.
+DEFAULT_SCHEDULER = 'wlc'
+DEFAULT_WEIGHT = 1
+DEFAULT_PERSISTENCE_TIMEOUT = 360
+MAX_PERSISTENCE_TIMEOUT = 86400 * 31
+MAX_FWMARK = 4294967295
+MAX_THRESHOLD = 4294967295
+
+PROTOCOL_OPTIONS = {'tcp': '-t', 'udp': '-u', 'sctp': '--sctp-service'}
+SCHEDULERS = ('rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh', 'twos')
+PERSISTENCE_ENGINES = ('sip',)
+FORWARDING_OPTIONS = {'dr': '-g', 'nat': '-m', 'tun': '-i'}
+FORWARDING_ALIASES = {
+    'dr': 'dr', 'route': 'dr', 'g': 'dr', 'gatewaying': 'dr',
+    'nat': 'nat', 'masq': 'nat', 'm': 'nat', 'masquerading': 'nat',
+    'tun': 'tun', 'ipip': 'tun', 'i': 'tun',
+}
+TUNNEL_TYPES = ('ipip', 'gue', 'gre')
+TUNNEL_CHECKSUMS = ('nocsum', 'csum', 'remcsum')
+# Checksum options each tunnel type accepts (ipvsadm's tunnel_types_v_options).
+TUNNEL_TYPE_CHECKSUMS = {'ipip': (), 'gue': TUNNEL_CHECKSUMS, 'gre': ('nocsum', 'csum')}
+
+# The kernel stores three scheduler flag bits; ipvsadm names them after the
+# scheduler that gives them a meaning and accepts the generic names too.  For
+# sh and mh, ipvsadm 1.31 never prints flag-3 (it shows ``-b `` with nothing),
+# so that bit can not be verified and is not offered there.
+_GENERIC_FLAGS = ('flag-1', 'flag-2', 'flag-3')
+_SCHEDULER_FLAG_NAMES = {
+    'sh': ('sh-fallback', 'sh-port'),
+    'mh': ('mh-fallback', 'mh-port'),
+}
+
+
+class IPVSError(Exception):
+    """Base class of the errors this model raises."""
+
+
+class ParseError(IPVSError):
+    """ipvsadm output (or a rules file) this model cannot read."""
+
+
+class ValidationError(IPVSError):
+    """Desired input that is wrong; ``errors`` lists one message per problem."""
+
+    def __init__(self, errors):
+        super(ValidationError, self).__init__('; '.join(errors))
+        self.errors = list(errors)
+
+
+ServiceKey = namedtuple('ServiceKey', ['protocol', 'address', 'port', 'fwmark', 'family'])
+
+
+class RealServer(object):
+    """One destination of a virtual service, with kernel defaults filled in."""
+
+    __slots__ = ('address', 'port', 'forwarding', 'weight', 'upper_threshold', 'lower_threshold',
+                 'tunnel_type', 'tunnel_port', 'tunnel_checksum')
+
+    def __init__(self, address, port, forwarding='dr', weight=DEFAULT_WEIGHT, upper_threshold=0,
+                 lower_threshold=0, tunnel_type=None, tunnel_port=None, tunnel_checksum=None):
+        self.address = address
+        self.port = port
+        self.forwarding = forwarding
+        self.weight = weight
+        self.upper_threshold = upper_threshold
+        self.lower_threshold = lower_threshold
+        # Tunnel settings only exist for tun; ipvsadm shows ipip when none was chosen.
+        if forwarding == 'tun':
+            self.tunnel_type = tunnel_type or 'ipip'
+            self.tunnel_port = tunnel_port if self.tunnel_type == 'gue' else None
+            self.tunnel_checksum = (tunnel_checksum or 'nocsum') if self.tunnel_type != 'ipip' else None
+        else:
+            self.tunnel_type, self.tunnel_port, self.tunnel_checksum = None, None, None
+
+    @property
+    def key(self):
+        return (self.address, self.port)
+
+    def _fields(self):
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other):
+        return isinstance(other, RealServer) and self._fields() == other._fields()
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = None
+
+    def __repr__(self):
+        return 'RealServer(%s)' % ', '.join('%s=%r' % (n, getattr(self, n)) for n in self.__slots__)
+
+    def to_dict(self):
+        return dict((name, getattr(self, name)) for name in self.__slots__)
+
+
+class Service(object):
+    """A virtual service (its key, its settings and its real servers by key)."""
+
+    _settings = ('scheduler', 'scheduler_flags', 'persistence_timeout', 'persistence_netmask',
+                 'persistence_engine', 'one_packet')
+
+    def __init__(self, key, scheduler=DEFAULT_SCHEDULER, scheduler_flags=(), persistence_timeout=None,
+                 persistence_netmask=None, persistence_engine=None, one_packet=False, real_servers=(), name=None):
+        self.key = key
+        self.scheduler = scheduler
+        self.scheduler_flags = tuple(scheduler_flags)
+        self.persistence_timeout = persistence_timeout or None
+        # The netmask only means something for a persistent service.
+        if self.persistence_timeout:
+            self.persistence_netmask = persistence_netmask or full_netmask(key.family)
+        else:
+            self.persistence_netmask = None
+        self.persistence_engine = persistence_engine
+        self.one_packet = bool(one_packet)
+        self.real_servers = dict((rs.key, rs) for rs in real_servers)
+        self.name = name  # for messages only; the kernel does not store it
+
+    def settings(self):
+        return tuple(getattr(self, name) for name in self._settings)
+
+    def copy(self, real_servers=None):
+        values = dict((name, getattr(self, name)) for name in self._settings)
+        if real_servers is None:
+            real_servers = self.real_servers.values()
+        return Service(self.key, real_servers=real_servers, name=self.name, **values)
+
+    def __eq__(self, other):
+        return (isinstance(other, Service) and self.key == other.key and self.settings() == other.settings()
+                and self.real_servers == other.real_servers)
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = None
+
+    def __repr__(self):
+        return 'Service(%s, %r, %r)' % (service_label(self.key), self.settings(), sorted_real_servers(self))
+
+    def to_dict(self):
+        result = dict(self.key._asdict())
+        result.update((name, getattr(self, name)) for name in self._settings)
+        result['scheduler_flags'] = list(self.scheduler_flags)
+        result['real_servers'] = [rs.to_dict() for rs in sorted_real_servers(self)]
+        return result
+
+
+# ---------------------------------------------------------------- addresses
+
+def family_of(address):
+    return 'ipv6' if ipaddress.ip_address(address).version == 6 else 'ipv4'
+
+
+def canonical_address(address):
+    """The form ipvsadm prints: dotted quad, or compressed lower-case IPv6."""
+    return ipaddress.ip_address(u'%s' % address).compressed
+
+
+def full_netmask(family):
+    return '128' if family == 'ipv6' else '255.255.255.255'
+
+
+def canonical_netmask(value, family):
+    """IPv4 masks as ipvsadm prints them (dotted), IPv6 as a prefix length."""
+    text = u'%s' % value
+    text = text[1:] if text.startswith('/') else text
+    if family == 'ipv6':
+        prefix = int(text)
+        if not 1 <= prefix <= 128:
+            raise ValueError('IPv6 netmask must be a prefix length 1-128')
+        return str(prefix)
+    if text.isdigit():
+        return str(ipaddress.IPv4Network(u'0.0.0.0/%s' % text).netmask)
+    return str(ipaddress.IPv4Address(text))
+
+
+def format_endpoint(address, port):
+    if ':' in address:
+        return '[%s]:%d' % (address, port)
+    return '%s:%d' % (address, port)
+
+
+def parse_endpoint(text):
+    """``addr:port`` or ``[v6addr]:port`` (the port may be missing)."""
+    if text.startswith('['):
+        address, _, rest = text[1:].partition(']')
+        port = rest[1:] if rest.startswith(':') else None
+    elif text.count(':') == 1:
+        address, port = text.split(':')
+    else:
+        address, port = text, None
+    try:
+        return canonical_address(address), (int(port) if port else None)
+    except ValueError:
+        raise ParseError('bad address %r' % text)
+
+
+def service_key(protocol, address=None, port=None, fwmark=None, family=None):
+    """Build the key the kernel identifies a service by."""
+    if fwmark:
+        return ServiceKey(None, None, None, int(fwmark), family or 'ipv4')
+    address = canonical_address(address)
+    return ServiceKey(protocol, address, int(port), None, family_of(address))
+
+
+def service_label(key):
+    """Human name of a service key, e.g. ``tcp 10.0.0.1:80`` or ``fwmark 10 ipv6``."""
+    if key.fwmark:
+        return 'fwmark %d %s' % (key.fwmark, key.family)
+    return '%s %s' % (key.protocol, format_endpoint(key.address, key.port))
+
+
+def _sort_key(key):
+    if key.fwmark:
+        return (1, key.family, key.fwmark, 0, '')
+    return (0, key.family, int(ipaddress.ip_address(key.address)), key.port, key.protocol)
+
+
+def sorted_services(table):
+    return [table[key] for key in sorted(table, key=_sort_key)]
+
+
+def sorted_real_servers(service):
+    return [service.real_servers[key] for key in
+            sorted(service.real_servers, key=lambda k: (int(ipaddress.ip_address(k[0])), k[1]))]
+
+
+# ---------------------------------------------------------- scheduler flags
+
+def scheduler_flag_names(scheduler):
+    return _SCHEDULER_FLAG_NAMES.get(scheduler, _GENERIC_FLAGS)
+
+
+def canonical_scheduler_flags(scheduler, flags):
+    """Map flag names (generic or scheduler-specific) to the names ipvsadm prints, in bit order."""
+    names = scheduler_flag_names(scheduler)
+    bits = set()
+    for flag in flags:
+        if flag in names:
+            bits.add(names.index(flag))
+        elif flag in _GENERIC_FLAGS[:len(names)]:
+            bits.add(_GENERIC_FLAGS.index(flag))
+        else:
+            raise ValueError(flag)
+    return tuple(names[bit] for bit in sorted(bits))
+
+
+# ---------------------------------------------------------------- save format
+
+_OPTION_ALIASES = {
+    '--add-service': '-A', '--edit-service': '-E', '--delete-service': '-D',
+    '--add-server': '-a', '--edit-server': '-e', '--delete-server': '-d',
+    '--tcp-service': '-t', '--udp-service': '-u', '--fwmark-service': '-f',
+    '--scheduler': '-s', '--persistent': '-p', '--netmask': '-M', '--ops': '-o',
+    '--sched-flags': '-b', '--real-server': '-r', '--gatewaying': '-g', '--masquerading': '-m',
+    '--ipip': '-i', '--weight': '-w', '--u-threshold': '-x', '--l-threshold': '-y', '--ipv6': '-6',
+}
+_COMMANDS = ('-A', '-E', '-D', '-a', '-e', '-d')
+_FLAG_OPTIONS = ('-6', '-o', '-g', '-m', '-i', '--tun-nocsum', '--tun-csum', '--tun-remcsum')
+# Options whose value may be missing: a bare -p means the default timeout,
+# and ipvsadm prints a bare -b for sh/mh services with only flag-3 set.
+_OPTIONAL_VALUE = {'-p': str.isdigit, '-b': lambda token: not token.startswith('-')}
+
+Rule = namedtuple('Rule', ['command', 'service', 'real_server'])
+
+
+def _tokens_to_options(tokens):
+    """Split ipvsadm arguments into an option dict (values are None for flags)."""
+    options = {}
+    index = 0
+    while index < len(tokens):
+        option = _OPTION_ALIASES.get(tokens[index], tokens[index])
+        index += 1
+        value = None
+        if option in _OPTIONAL_VALUE:
+            if index < len(tokens) and _OPTIONAL_VALUE[option](tokens[index]):
+                value = tokens[index]
+                index += 1
+        elif option not in _FLAG_OPTIONS and option not in _COMMANDS:
+            if index >= len(tokens):
+                raise ParseError('option %s needs a value' % option)
+            value = tokens[index]
+            index += 1
+        if option in options:
+            raise ParseError('option %s given twice' % option)
+        options[option] = value
+    return options
+
+
+def _pop_int(options, option, default, low=0, high=None):
+    value = options.pop(option, None)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < low or (high is not None and number > high):
+        raise ParseError('bad value %r for %s' % (value, option))
+    return number
+
+
+def _pop_service_key(options):
+    """Remove and return the service key (-t/-u/--sctp-service/-f [-6])."""
+    ipv6 = _pop_flag(options, '-6')
+    given = [option for option in ('-t', '-u', '--sctp-service', '-f') if option in options]
+    if len(given) != 1:
+        raise ParseError('exactly one of -t, -u, --sctp-service, -f is needed')
+    option = given[0]
+    if option == '-f':
+        fwmark = _pop_int(options, '-f', None, 1, MAX_FWMARK)
+        return service_key(None, fwmark=fwmark, family='ipv6' if ipv6 else 'ipv4')
+    protocol = [name for name, flag in PROTOCOL_OPTIONS.items() if flag == option][0]
+    address, port = parse_endpoint(options.pop(option))
+    return service_key(protocol, address, port or 0)
+
+
+def _pop_flag(options, option):
+    present = option in options
+    options.pop(option, None)
+    return present
+
+
+def _service_from_options(key, options):
+    scheduler = options.pop('-s', None) or DEFAULT_SCHEDULER
+    timeout = None
+    if '-p' in options:
+        timeout = _pop_int(options, '-p', DEFAULT_PERSISTENCE_TIMEOUT, 1, MAX_PERSISTENCE_TIMEOUT)
+    netmask = options.pop('-M', None)
+    flags = options.pop('-b', None)
+    try:
+        flags = canonical_scheduler_flags(scheduler, flags.split(',')) if flags else ()
+        netmask = canonical_netmask(netmask, key.family) if netmask else None
+    except ValueError as exc:
+        raise ParseError('bad scheduler flags or netmask: %s' % exc)
+    return Service(key, scheduler=scheduler, scheduler_flags=flags, persistence_timeout=timeout,
+                   persistence_netmask=netmask, persistence_engine=options.pop('--pe', None),
+                   one_packet=_pop_flag(options, '-o'))
+
+
+def _real_server_from_options(key, options):
+    address, port = parse_endpoint(options.pop('-r'))
+    methods = [name for name, flag in FORWARDING_OPTIONS.items() if _pop_flag(options, flag)]
+    if len(methods) > 1:
+        raise ParseError('more than one forwarding method')
+    forwarding = methods[0] if methods else 'dr'
+    checksums = [name for name in TUNNEL_CHECKSUMS if _pop_flag(options, '--tun-' + name)]
+    if len(checksums) > 1:
+        raise ParseError('more than one tunnel checksum option')
+    # ipvsadm forces the service's port on dr and tun servers of non-fwmark services.
+    if port is None or (not key.fwmark and forwarding != 'nat'):
+        port = key.port or 0
+    return RealServer(address, port, forwarding=forwarding,
+                      weight=_pop_int(options, '-w', DEFAULT_WEIGHT, 0, 65535),
+                      upper_threshold=_pop_int(options, '-x', 0, 0, MAX_THRESHOLD),
+                      lower_threshold=_pop_int(options, '-y', 0, 0, MAX_THRESHOLD),
+                      tunnel_type=options.pop('--tun-type', None),
+                      tunnel_port=_pop_int(options, '--tun-port', None, 1, 65535),
+                      tunnel_checksum=checksums[0] if checksums else None)
+
+
+def parse_rule(line):
+    """Parse one ipvsadm rule line (``-A``, ``-E``, ``-D``, ``-a``, ``-e`` or ``-d``)."""
+    tokens = line.split()
+    if not tokens:
+        raise ParseError('empty rule')
+    command = _OPTION_ALIASES.get(tokens[0], tokens[0])
+    if command not in _COMMANDS:
+        raise ParseError('unknown command in %r' % line)
+    try:
+        options = _tokens_to_options(tokens[1:])
+        key = _pop_service_key(options)
+        service = real_server = None
+        if command in ('-A', '-E'):
+            service = _service_from_options(key, options)
+        elif command in ('-a', '-e'):
+            real_server = _real_server_from_options(key, options)
+        elif command == '-d':
+            real_server = RealServer(*_endpoint_with_service_port(key, options.pop('-r')))
+        if options:
+            raise ParseError('unexpected options %s' % ' '.join(sorted(options)))
+    except ParseError as exc:
+        raise ParseError('%s in %r' % (exc, line))
+    return Rule(command, service or Service(key), real_server)
+
+
+def _endpoint_with_service_port(key, text):
+    address, port = parse_endpoint(text)
+    return address, (key.port or 0) if port is None else port
+
+
+def parse_save(text):
+    """Parse ``ipvsadm -S -n`` output (or a rules file of -A/-a lines) into a table."""
+    table = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith('#'):
+            continue
+        rule = parse_rule(line)
+        key = rule.service.key
+        if rule.command == '-A':
+            if key in table:
+                raise ParseError('service %s listed twice' % service_label(key))
+            table[key] = rule.service
+        elif rule.command == '-a':
+            if key not in table:
+                raise ParseError('real server before its service in %r' % line)
+            table[key].real_servers[rule.real_server.key] = rule.real_server
+        else:
+            raise ParseError('save format has only -A and -a lines, got %r' % line)
+    return table
+
+
+# ---------------------------------------------------------------- rendering
+
+def render_service_spec(key):
+    if key.fwmark:
+        return '-f %d -6' % key.fwmark if key.family == 'ipv6' else '-f %d' % key.fwmark
+    return '%s %s' % (PROTOCOL_OPTIONS[key.protocol], format_endpoint(key.address, key.port))
+
+
+def render_service(command, service):
+    """``-A``/``-E`` line with every setting, in the order ipvsadm -S prints them."""
+    words = [command, render_service_spec(service.key), '-s', service.scheduler]
+    if service.persistence_timeout:
+        words += ['-p', str(service.persistence_timeout)]
+        if service.persistence_netmask != full_netmask(service.key.family):
+            words += ['-M', service.persistence_netmask]
+    if service.persistence_engine:
+        words += ['--pe', service.persistence_engine]
+    if service.one_packet:
+        words.append('-o')
+    if service.scheduler_flags:
+        words += ['-b', ','.join(service.scheduler_flags)]
+    return ' '.join(words)
+
+
+def render_real_server(command, key, real_server):
+    """``-a``/``-e`` line; thresholds (which ipvsadm -S omits) are added when set."""
+    words = [command, render_service_spec(key), '-r', format_endpoint(real_server.address, real_server.port),
+             FORWARDING_OPTIONS[real_server.forwarding], '-w', str(real_server.weight)]
+    if real_server.tunnel_type:
+        words += ['--tun-type', real_server.tunnel_type]
+        if real_server.tunnel_type == 'gue':
+            words += ['--tun-port', str(real_server.tunnel_port)]
+        if real_server.tunnel_checksum:
+            words.append('--tun-' + real_server.tunnel_checksum)
+    if real_server.upper_threshold:
+        words += ['-x', str(real_server.upper_threshold)]
+    if real_server.lower_threshold:
+        words += ['-y', str(real_server.lower_threshold)]
+    return ' '.join(words)
+
+
+def render_save(table):
+    """The whole table as restorable rules, in a stable order."""
+    lines = []
+    for service in sorted_services(table):
+        lines.append(render_service('-A', service))
+        lines.extend(render_real_server('-a', service.key, rs) for rs in sorted_real_servers(service))
+    return lines
+
+
+# ---------------------------------------------------------------- listings
+
+def _parse_number(text):
+    """Numbers in ``ipvsadm -L`` output; without --exact they carry K/M/G/T suffixes."""
+    scale = {'K': 10 ** 3, 'M': 10 ** 6, 'G': 10 ** 9, 'T': 10 ** 12}.get(text[-1:], 1)
+    try:
+        return int(text[:-1] if scale != 1 else text) * scale
+    except ValueError:
+        raise ParseError('bad number %r' % text)
+
+
+def _listing_service_key(tokens):
+    """Key and remaining columns of a service line of ``ipvsadm -L -n``."""
+    protocol = tokens[0].lower()
+    if protocol == 'fwm':
+        ipv6 = len(tokens) > 2 and tokens[2] == 'IPv6'
+        return service_key(None, fwmark=int(tokens[1]), family='ipv6' if ipv6 else 'ipv4'), tokens[3 if ipv6 else 2:]
+    if protocol not in PROTOCOL_OPTIONS:
+        raise ParseError('unknown protocol %r' % tokens[0])
+    address, port = parse_endpoint(tokens[1])
+    return service_key(protocol, address, port), tokens[2:]
+
+
+LISTING_COLUMNS = {
+    'stats': ('connections', 'packets_in', 'packets_out', 'bytes_in', 'bytes_out'),
+    'rate': ('connections_per_second', 'packets_in_per_second', 'packets_out_per_second',
+             'bytes_in_per_second', 'bytes_out_per_second'),
+    'thresholds': ('upper_threshold', 'lower_threshold', 'active_connections', 'inactive_connections'),
+    'list': ('forwarding_name', 'weight', 'active_connections', 'inactive_connections'),
+}
+
+
+def parse_listing(text, kind):
+    """Parse ``ipvsadm -L -n`` (``kind='list'``) or its ``--stats``, ``--rate``,
+    ``--thresholds`` variants into ``{service_key: (service_columns, {rs_key: rs_columns})}``.
+
+    Service columns are only filled for stats and rate (plain listings repeat
+    the configuration, which ``-S`` gives in a parseable form).
+    """
+    columns = LISTING_COLUMNS[kind]
+    result = {}
+    current = None
+    for line in text.splitlines():
+        tokens = line.split()
+        if not tokens or tokens[0] in ('IP', 'Prot') or tokens[1:2] == ['RemoteAddress:Port']:
+            continue
+        if tokens[0] == '->':
+            if current is None:
+                raise ParseError('real server before its service in %r' % line)
+            address, port = parse_endpoint(tokens[1])
+            result[current][1][(address, port)] = _listing_values(columns, tokens[2:], line)
+        else:
+            current, rest = _listing_service_key(tokens)
+            values = _listing_values(columns, rest, line) if kind in ('stats', 'rate') else {}
+            result[current] = (values, {})
+    return result
+
+
+def _listing_values(columns, tokens, line):
+    if len(tokens) != len(columns):
+        raise ParseError('expected %d columns in %r' % (len(columns), line))
+    return dict((name, value if name == 'forwarding_name' else _parse_number(value))
+                for name, value in zip(columns, tokens))
+
+
+def apply_thresholds(table, listing):
+    """Fill real servers' thresholds (``ipvsadm -S`` omits them) from a ``--thresholds`` listing."""
+    for key, (_, servers) in listing.items():
+        service = table.get(key)
+        for rs_key, values in servers.items():
+            real_server = service.real_servers.get(rs_key) if service else None
+            if real_server is not None:
+                real_server.upper_threshold = values['upper_threshold']
+                real_server.lower_threshold = values['lower_threshold']
+    return table
+
+
+# ---------------------------------------------------------------- diff
+
+Plan = namedtuple('Plan', ['add_services', 'edit_services', 'add_real_servers', 'edit_real_servers',
+                           'delete_real_servers', 'delete_services'])
+
+
+def diff_tables(current, target):
+    """What turns ``current`` into ``target``; both are compared as sets keyed by service key."""
+    plan = Plan([], [], [], [], [], [])
+    for key in sorted(set(current) | set(target), key=_sort_key):
+        old, new = current.get(key), target.get(key)
+        if new is None:
+            plan.delete_services.append(old)
+            continue
+        if old is None:
+            plan.add_services.append(new)
+            old_servers = {}
+        else:
+            if old.settings() != new.settings():
+                plan.edit_services.append(new)
+            old_servers = old.real_servers
+        for rs in sorted_real_servers(new):
+            if rs.key not in old_servers:
+                plan.add_real_servers.append((key, rs))
+            elif old_servers[rs.key] != rs:
+                plan.edit_real_servers.append((key, rs))
+        if old is not None:
+            plan.delete_real_servers.extend((key, rs) for rs in sorted_real_servers(old)
+                                            if rs.key not in new.real_servers)
+    return plan
+
+
+def render_plan(plan):
+    """``ipvsadm -R`` lines in a safe order.
+
+    Services exist before their servers are added; additions and edits come
+    before removals so a service never drops below its declared servers
+    mid-batch; servers go before services (a deleted service takes its own
+    servers with it, so they get no ``-d``).  Never a flush.
+    """
+    lines = [render_service('-A', service) for service in plan.add_services]
+    lines += [render_service('-E', service) for service in plan.edit_services]
+    lines += [render_real_server('-a', key, rs) for key, rs in plan.add_real_servers]
+    lines += [render_real_server('-e', key, rs) for key, rs in plan.edit_real_servers]
+    lines += ['-d %s -r %s' % (render_service_spec(key), format_endpoint(rs.address, rs.port))
+              for key, rs in plan.delete_real_servers]
+    lines += ['-D %s' % render_service_spec(service.key) for service in plan.delete_services]
+    return lines
+
+
+# ------------------------------------------------------------ desired state
+
+DesiredState = namedtuple('DesiredState', ['services', 'absent_services', 'absent_real_servers'])
+
+
+def target_table(current, desired, purge):
+    """The table after converging: ``current`` with the desired state applied.
+
+    Without ``purge`` undeclared services and undeclared real servers of
+    declared services are kept as they are.
+    """
+    target = {} if purge else dict((key, service.copy()) for key, service in current.items())
+    for key in desired.absent_services:
+        target.pop(key, None)
+    for key, service in desired.services.items():
+        kept = {} if purge or key not in current else dict(current[key].real_servers)
+        for rs_key in desired.absent_real_servers.get(key, ()):
+            kept.pop(rs_key, None)
+        kept.update(service.real_servers)
+        target[key] = service.copy(real_servers=kept.values())
+    return target
+
+
+def managed_keys(desired):
+    return set(desired.services) | set(desired.absent_services)
+
+
+def restrict(table, keys):
+    return dict((key, service) for key, service in table.items() if key in keys)
+
+
+def unapplied_lines(actual, target, desired, purge):
+    """Lines still needed to reach ``target`` (empty when the kernel took everything).
+
+    Only services this run manages are compared (all of them with purge), so
+    concurrent changes by another owner (keepalived) do not count as failure.
+    """
+    if not purge:
+        keys = managed_keys(desired)
+        actual, target = restrict(actual, keys), restrict(target, keys)
+    return render_plan(diff_tables(actual, target))
+
+
+# ------------------------------------------------------------ validation
+
+def _label(item):
+    """How messages name a desired service: its name, else its key fields."""
+    if item.get('name'):
+        return "service '%s'" % item['name']
+    if item.get('fwmark') is not None:
+        return 'service fwmark %s' % item['fwmark']
+    return 'service %s %s:%s' % (item.get('protocol') or 'tcp', item.get('address'), item.get('port'))
+
+
+class _Checker(object):
+    """Collects validation messages, each naming the service and the field."""
+
+    def __init__(self):
+        self.errors = []
+
+    def error(self, where, field, message):
+        self.errors.append('%s: %s: %s' % (where, field, message))
+
+    def integer(self, where, field, value, low, high):
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                self.error(where, field, '%r is not an integer' % (value,))
+                return None
+        if not low <= value <= high:
+            self.error(where, field, '%d is out of range %d-%d' % (value, low, high))
+            return None
+        return value
+
+    def choice(self, where, field, value, allowed):
+        if value is not None and value not in allowed:
+            self.error(where, field, '%r is not one of %s' % (value, ', '.join(allowed)))
+            return None
+        return value
+
+    def address(self, where, field, value):
+        try:
+            return canonical_address(value)
+        except ValueError:
+            self.error(where, field, '%r is not an IPv4 or IPv6 address' % (value,))
+            return None
+
+
+def _check_service_key(check, where, item):
+    fwmark, family, protocol = item.get('fwmark'), item.get('family'), item.get('protocol')
+    check.choice(where, 'family', family, ('ipv4', 'ipv6'))
+    if fwmark is not None:
+        for field in ('address', 'port', 'protocol'):
+            if item.get(field) is not None:
+                check.error(where, field, 'cannot be combined with fwmark (a fwmark service has no %s)' % field)
+        fwmark = check.integer(where, 'fwmark', fwmark, 1, MAX_FWMARK)
+        return service_key(None, fwmark=fwmark, family=family) if fwmark else None
+    protocol = check.choice(where, 'protocol', protocol or 'tcp', tuple(PROTOCOL_OPTIONS))
+    if item.get('address') is None:
+        check.error(where, 'address', 'is required unless fwmark is given')
+        return None
+    address = check.address(where, 'address', item['address'])
+    if item.get('port') is None:
+        check.error(where, 'port', 'is required unless fwmark is given')
+        return None
+    port = check.integer(where, 'port', item['port'], 0, 65535)
+    if port == 0 and not item.get('persistence_timeout'):
+        check.error(where, 'port', '0 (any port) needs persistence_timeout')
+    if address and family and family != family_of(address):
+        check.error(where, 'family', '%s does not match address %s' % (family, address))
+    if None in (address, port, protocol):
+        return None
+    return service_key(protocol, address, port)
+
+
+def _check_service_settings(check, where, item, key):
+    """Service settings as Service() keyword arguments (None where invalid)."""
+    scheduler = check.choice(where, 'scheduler', item.get('scheduler') or DEFAULT_SCHEDULER, SCHEDULERS)
+    flags = ()
+    if item.get('scheduler_flags') and scheduler:
+        try:
+            flags = canonical_scheduler_flags(scheduler, item['scheduler_flags'])
+        except ValueError as exc:
+            check.error(where, 'scheduler_flags', '%s is not valid for scheduler %s (use %s)'
+                        % (exc, scheduler, ', '.join(scheduler_flag_names(scheduler))))
+    timeout = check.integer(where, 'persistence_timeout', item.get('persistence_timeout'),
+                            0, MAX_PERSISTENCE_TIMEOUT)
+    netmask = item.get('persistence_netmask')
+    if netmask is not None:
+        if not timeout:
+            check.error(where, 'persistence_netmask', 'needs persistence_timeout')
+        elif key:
+            try:
+                netmask = canonical_netmask(netmask, key.family)
+            except ValueError:
+                check.error(where, 'persistence_netmask', '%r is not a valid %s netmask' % (netmask, key.family))
+    return dict(scheduler=scheduler, scheduler_flags=flags, persistence_timeout=timeout,
+                persistence_netmask=netmask,
+                persistence_engine=check.choice(where, 'persistence_engine', item.get('persistence_engine'),
+                                                PERSISTENCE_ENGINES),
+                one_packet=bool(item.get('one_packet')))
+
+
+def _check_tunnel(check, where, item, forwarding):
+    tunnel_type = check.choice(where, 'tunnel_type', item.get('tunnel_type'), TUNNEL_TYPES)
+    tunnel_port, checksum = item.get('tunnel_port'), item.get('tunnel_checksum')
+    if forwarding != 'tun':
+        for field in ('tunnel_type', 'tunnel_port', 'tunnel_checksum'):
+            if item.get(field) is not None:
+                check.error(where, field, 'only applies to forwarding tun, not %s' % forwarding)
+        return {}
+    tunnel_type = tunnel_type or 'ipip'
+    if tunnel_type == 'gue':
+        tunnel_port = check.integer(where, 'tunnel_port', tunnel_port, 1, 65535)
+        if tunnel_port is None and item.get('tunnel_port') is None:
+            check.error(where, 'tunnel_port', 'is required with tunnel_type gue')
+    elif tunnel_port is not None:
+        check.error(where, 'tunnel_port', 'only applies to tunnel_type gue, not %s' % tunnel_type)
+    checksum = check.choice(where, 'tunnel_checksum', checksum, TUNNEL_CHECKSUMS)
+    if checksum and checksum not in TUNNEL_TYPE_CHECKSUMS[tunnel_type]:
+        check.error(where, 'tunnel_checksum', '%s is not supported by tunnel_type %s' % (checksum, tunnel_type))
+    return dict(tunnel_type=tunnel_type, tunnel_port=tunnel_port, tunnel_checksum=checksum)
+
+
+def _check_real_server(check, where, item, key, default_forwarding):
+    """A RealServer from desired input, or None when it has errors."""
+    errors_before = len(check.errors)
+    forwarding = item.get('forwarding') or default_forwarding
+    forwarding = FORWARDING_ALIASES.get(forwarding, forwarding)
+    forwarding = check.choice(where, 'forwarding', forwarding, tuple(FORWARDING_OPTIONS))
+    address = check.address(where, 'address', item.get('address'))
+    if address and key and family_of(address) != key.family and forwarding != 'tun':
+        check.error(where, 'address', '%s is %s but the service is %s (mixing families needs forwarding tun)'
+                    % (address, family_of(address), key.family))
+    port = check.integer(where, 'port', item.get('port'), 0, 65535)
+    if key and not key.fwmark and forwarding in ('dr', 'tun') and port not in (None, key.port):
+        check.error(where, 'port', '%d differs from the service port %d; only forwarding nat can map ports'
+                    % (port, key.port))
+    weight = check.integer(where, 'weight', item.get('weight'), 0, 65535)
+    upper = check.integer(where, 'upper_threshold', item.get('upper_threshold'), 0, MAX_THRESHOLD) or 0
+    lower = check.integer(where, 'lower_threshold', item.get('lower_threshold'), 0, MAX_THRESHOLD) or 0
+    if lower > upper:
+        check.error(where, 'lower_threshold', '%d is above upper_threshold %d (0 means none)' % (lower, upper))
+    tunnel = _check_tunnel(check, where, item, forwarding)
+    if len(check.errors) > errors_before or key is None:
+        return None
+    if port is None:
+        port = 0 if key.fwmark else key.port
+    return RealServer(address, port, forwarding=forwarding, weight=DEFAULT_WEIGHT if weight is None else weight,
+                      upper_threshold=upper, lower_threshold=lower, **tunnel)
+
+
+def desired_state(services):
+    """Validate the module's ``services`` option and build the desired state.
+
+    Raises ValidationError listing every problem; each message names the
+    service (by name or key) and the field.
+    """
+    check = _Checker()
+    desired = DesiredState({}, set(), {})
+    seen = {}
+    for item in services or []:
+        where = _label(item)
+        key = _check_service_key(check, where, item)
+        if key is not None and key in seen:
+            check.error(where, 'key', 'duplicate of %s (%s)' % (seen[key], service_label(key)))
+        elif key is not None:
+            seen[key] = where
+        if item.get('state', 'present') == 'absent':
+            if key is not None:
+                desired.absent_services.add(key)
+            continue
+        settings = _check_service_settings(check, where, item, key)
+        real_servers, absent = [], set()
+        for rs_index, rs_item in enumerate(item.get('real_servers') or []):
+            rs_where = '%s: real_servers[%d] (%s)' % (where, rs_index, rs_item.get('address'))
+            rs = _check_real_server(check, rs_where, rs_item, key, item.get('forwarding') or 'dr')
+            if rs is None:
+                continue
+            if rs.key in absent or any(other.key == rs.key for other in real_servers):
+                check.error(rs_where, 'address', 'duplicate real server %s' % format_endpoint(*rs.key))
+            elif rs_item.get('state', 'present') == 'absent':
+                absent.add(rs.key)
+            else:
+                real_servers.append(rs)
+        if key is not None and not check.errors:
+            desired.services[key] = Service(key, real_servers=real_servers, name=item.get('name'), **settings)
+            if absent:
+                desired.absent_real_servers[key] = absent
+    if check.errors:
+        raise ValidationError(check.errors)
+    return desired

@@ -1,0 +1,518 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, lvs.cluster contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: ipvs
+short_description: Manage the Linux IPVS (LVS) table with one batched ipvsadm restore
+version_added: 0.1.0
+author:
+  - lvs.cluster contributors
+description:
+  - Converges the kernel's IP Virtual Server table to the declared virtual services and their real servers.
+  - Reads the table once (C(ipvsadm -S -n) plus C(ipvsadm -L -n --thresholds), because the save format omits thresholds),
+    compares it with the desired state as sets keyed by protocol, address and port (or firewall mark and family),
+    and applies the whole difference in one C(ipvsadm -R) process.
+  - Edits services (C(-E)) and real servers (C(-e)) in place where the kernel allows it, adds new services before
+    their real servers, removes real servers before services, and never flushes the table.
+  - C(ipvsadm -R) reports a line it cannot apply on standard error, carries on with the rest and still exits 0, so
+    the module re-reads the table after applying and fails, listing the changes that did not take, when the table
+    differs from the desired state.
+  - Input is validated before anything is touched; each error names the service and the field.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details: The diff shows the whole table before and after, in C(ipvsadm -S) format.
+  platform:
+    platforms: posix
+options:
+  services:
+    description:
+      - The virtual services to manage, in the shape of the collection's C(lvs_virtual_services) variable with
+        virtual addresses resolved to IP addresses.
+      - A service is identified by O(services[].protocol), O(services[].address) and O(services[].port), or by
+        O(services[].fwmark) and O(services[].family).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description:
+          - A label for the service, used in messages only (the kernel does not store it).
+        type: str
+      address:
+        description:
+          - Virtual IPv4 or IPv6 address. Required unless O(services[].fwmark) is set.
+        type: str
+      port:
+        description:
+          - Virtual port, 0-65535. Required unless O(services[].fwmark) is set.
+          - V(0) means any port and needs O(services[].persistence_timeout).
+        type: int
+      protocol:
+        description:
+          - One of V(tcp), V(udp) or V(sctp). Defaults to V(tcp) for an address service.
+          - Not allowed together with O(services[].fwmark).
+        type: str
+      fwmark:
+        description:
+          - Firewall mark (1-4294967295) of a fwmark service, instead of protocol, address and port.
+        type: int
+      family:
+        description:
+          - Address family, V(ipv4) or V(ipv6).
+          - Only needed for a fwmark service (default V(ipv4)); for an address service it must match the address.
+        type: str
+      scheduler:
+        description:
+          - Scheduling algorithm, one of V(rr), V(wrr), V(lc), V(wlc), V(lblc), V(lblcr), V(dh), V(sh), V(sed), V(nq),
+            V(fo), V(ovf), V(mh) or V(twos) (the last needs a recent kernel).
+        type: str
+        default: wlc
+      scheduler_flags:
+        description:
+          - Scheduler flags (C(ipvsadm -b)). V(sh-fallback) and V(sh-port) with V(sh), V(mh-fallback) and V(mh-port)
+            with V(mh) (V(flag-1) and V(flag-2) are accepted for these), V(flag-1), V(flag-2) and V(flag-3) with the
+            other schedulers.
+          - C(ipvsadm) does not show V(flag-3) of V(sh) and V(mh), so the module cannot verify it and does not accept it.
+        type: list
+        elements: str
+        default: []
+      persistence_timeout:
+        description:
+          - Persistence timeout in seconds (1-2678400, C(ipvsadm -p)). Unset or V(0) means not persistent.
+        type: int
+      persistence_netmask:
+        description:
+          - Persistence granularity (C(ipvsadm -M)); a dotted netmask or prefix length for IPv4, a prefix length
+            for IPv6. Defaults to a single client address. Needs O(services[].persistence_timeout).
+        type: str
+      persistence_engine:
+        description:
+          - Persistence engine (C(ipvsadm --pe)); the kernel knows V(sip).
+        type: str
+      one_packet:
+        description:
+          - One-packet scheduling (C(ipvsadm -o)), useful for UDP.
+        type: bool
+        default: false
+      forwarding:
+        description:
+          - Default forwarding method of the service's real servers; V(dr) (direct routing, C(-g)),
+            V(nat) (masquerading, C(-m)) or V(tun) (IP tunnel, C(-i)).
+          - The aliases V(route), V(masq), V(ipip), V(g), V(m) and V(i) are accepted.
+        type: str
+        default: dr
+      state:
+        description:
+          - V(absent) removes the service and its real servers; only the identifying options are needed then.
+        type: str
+        choices: [present, absent]
+        default: present
+      real_servers:
+        description:
+          - Real servers of the service.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          address:
+            description:
+              - IPv4 or IPv6 address of the real server. It must be of the service's family unless forwarding is V(tun).
+            type: str
+            required: true
+          port:
+            description:
+              - Port of the real server. Defaults to the service's port (V(0) for a fwmark service).
+              - Only V(nat) can map to a different port; with V(dr) and V(tun) the kernel uses the service's port.
+            type: int
+          weight:
+            description:
+              - Weight, 0-65535. V(0) quiesces the server (no new connections).
+            type: int
+            default: 1
+          forwarding:
+            description:
+              - Forwarding method, as O(services[].forwarding), which it defaults to.
+            type: str
+          upper_threshold:
+            description:
+              - Upper connection threshold (C(ipvsadm -x)); V(0) means no limit.
+            type: int
+            default: 0
+          lower_threshold:
+            description:
+              - Lower connection threshold (C(ipvsadm -y)); at most O(services[].real_servers[].upper_threshold).
+            type: int
+            default: 0
+          tunnel_type:
+            description:
+              - Encapsulation for forwarding V(tun); V(ipip) (default), V(gue) or V(gre).
+            type: str
+          tunnel_port:
+            description:
+              - Destination port of the GUE tunnel; required with O(services[].real_servers[].tunnel_type=gue).
+            type: int
+          tunnel_checksum:
+            description:
+              - Tunnel checksum mode for V(gue) and V(gre); V(nocsum) (default), V(csum) or V(remcsum) (V(gue) only).
+            type: str
+          state:
+            description:
+              - V(absent) removes the real server from the service.
+            type: str
+            choices: [present, absent]
+            default: present
+  purge:
+    description:
+      - Remove virtual services that are not declared in O(services), and real servers that are not declared
+        inside declared services.
+      - Do not use it on a director where keepalived owns some virtual services; it would remove them.
+    type: bool
+    default: false
+  save:
+    description:
+      - Write the resulting table in C(ipvsadm -S) format (with thresholds, which C(ipvsadm -S) leaves out) to this file,
+        so it survives a reboot. Debian's C(ipvsadm) package reads C(/etc/ipvsadm.rules); RHEL uses
+        C(/etc/sysconfig/ipvsadm).
+      - The file is only rewritten when its content changes.
+    type: path
+  ipvsadm_path:
+    description:
+      - Path of the C(ipvsadm) binary. By default it is looked up in the E(PATH) and the system binary directories.
+    type: path
+notes:
+  - Requires C(ipvsadm) on the target and a kernel with IPVS. The module loads C(ip_vs) and the scheduler modules
+    with C(modprobe) when they are missing; in containers, where C(modprobe) is usually not usable, the host must
+    have loaded them.
+  - When keepalived manages C(virtual_server) blocks, keepalived owns those services; declare each service in only
+    one place.
+  - Thresholds are read with C(ipvsadm -L -n --thresholds) because C(ipvsadm -S) does not print them.
+seealso:
+  - module: lvs.cluster.ipvs_info
+  - name: ipvsadm manual page
+    description: The command line tool whose rules this module writes.
+    link: https://manpages.debian.org/bookworm/ipvsadm/ipvsadm.8.en.html
+"""
+
+EXAMPLES = r"""
+- name: Web service, direct routing, weighted round robin
+  lvs.cluster.ipvs:
+    services:
+      - name: web
+        address: 10.10.0.100
+        port: 80
+        scheduler: wrr
+        forwarding: dr
+        real_servers:
+          - address: 10.10.0.11
+            weight: 2
+          - address: 10.10.0.12
+    save: /etc/ipvsadm.rules
+
+- name: HTTP and HTTPS joined by firewall mark 10, persistent, NAT
+  lvs.cluster.ipvs:
+    services:
+      - fwmark: 10
+        scheduler: sh
+        scheduler_flags: [sh-port]
+        persistence_timeout: 300
+        persistence_netmask: 255.255.255.0
+        forwarding: nat
+        real_servers:
+          - address: 192.168.10.11
+          - address: 192.168.10.12
+
+- name: Drain a real server (no new connections)
+  lvs.cluster.ipvs:
+    services:
+      - address: 10.10.0.100
+        port: 80
+        scheduler: wrr
+        real_servers:
+          - address: 10.10.0.11
+            weight: 0
+
+- name: The table is exactly this; everything else goes
+  lvs.cluster.ipvs:
+    purge: true
+    services:
+      - address: "2001:db8::100"
+        port: 443
+        protocol: tcp
+        scheduler: mh
+        scheduler_flags: [mh-port]
+        forwarding: tun
+        real_servers:
+          - address: "2001:db8::11"
+          - address: "2001:db8::12"
+            tunnel_type: gue
+            tunnel_port: 6080
+
+- name: Remove a service
+  lvs.cluster.ipvs:
+    services:
+      - address: 10.10.0.100
+        port: 8080
+        state: absent
+"""
+
+RETURN = r"""
+commands:
+  description: The C(ipvsadm -R) lines applied (or, in check mode, that would be applied), in the order used.
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - -A -t 10.10.0.100:80 -s wrr
+    - -a -t 10.10.0.100:80 -r 10.10.0.11:80 -g -w 2
+unapplied:
+  description: Lines the kernel did not take (still needed after C(ipvsadm -R)); only when the module fails verification.
+  returned: failure
+  type: list
+  elements: str
+  sample:
+    - -A -t 10.10.0.100:80 -s twos
+services:
+  description: The table after the run (in check mode, the predicted table).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    protocol:
+      description: V(tcp), V(udp) or V(sctp); null for a fwmark service.
+      type: str
+      sample: tcp
+    address:
+      description: Virtual address in canonical form; null for a fwmark service.
+      type: str
+      sample: 10.10.0.100
+    port:
+      description: Virtual port; null for a fwmark service.
+      type: int
+      sample: 80
+    fwmark:
+      description: Firewall mark; null for an address service.
+      type: int
+      sample: null
+    family:
+      description: V(ipv4) or V(ipv6).
+      type: str
+      sample: ipv4
+    scheduler:
+      description: Scheduler name.
+      type: str
+      sample: wrr
+    scheduler_flags:
+      description: Scheduler flags, as ipvsadm names them.
+      type: list
+      elements: str
+      sample: []
+    persistence_timeout:
+      description: Persistence timeout in seconds; null when not persistent.
+      type: int
+      sample: null
+    persistence_netmask:
+      description: Persistence netmask (dotted for IPv4, prefix length for IPv6); null when not persistent.
+      type: str
+      sample: null
+    persistence_engine:
+      description: Persistence engine, or null.
+      type: str
+      sample: null
+    one_packet:
+      description: Whether one-packet scheduling is on.
+      type: bool
+      sample: false
+    real_servers:
+      description: Real servers, each with C(address), C(port), C(forwarding) (V(dr), V(nat) or V(tun)), C(weight),
+        C(upper_threshold), C(lower_threshold), C(tunnel_type), C(tunnel_port) and C(tunnel_checksum).
+      type: list
+      elements: dict
+      sample:
+        - address: 10.10.0.11
+          port: 80
+          forwarding: dr
+          weight: 2
+          upper_threshold: 0
+          lower_threshold: 0
+          tunnel_type: null
+          tunnel_port: null
+          tunnel_checksum: null
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+
+SERVICE_OPTIONS = dict(
+    name=dict(type='str'),
+    address=dict(type='str'),
+    port=dict(type='int'),
+    protocol=dict(type='str'),
+    fwmark=dict(type='int'),
+    family=dict(type='str'),
+    scheduler=dict(type='str', default=ipvs.DEFAULT_SCHEDULER),
+    scheduler_flags=dict(type='list', elements='str', default=[]),
+    persistence_timeout=dict(type='int'),
+    persistence_netmask=dict(type='str'),
+    persistence_engine=dict(type='str'),
+    one_packet=dict(type='bool', default=False),
+    forwarding=dict(type='str', default='dr'),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+    real_servers=dict(type='list', elements='dict', default=[], options=dict(
+        address=dict(type='str', required=True),
+        port=dict(type='int'),
+        weight=dict(type='int', default=ipvs.DEFAULT_WEIGHT),
+        forwarding=dict(type='str'),
+        upper_threshold=dict(type='int', default=0),
+        lower_threshold=dict(type='int', default=0),
+        tunnel_type=dict(type='str'),
+        tunnel_port=dict(type='int'),
+        tunnel_checksum=dict(type='str'),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+    )),
+)
+
+PROC_IPVS = '/proc/net/ip_vs'
+SYS_MODULE = '/sys/module'
+
+
+class Ipvsadm(object):
+    """The I/O half of the module: run ipvsadm and read or change the kernel's table."""
+
+    def __init__(self, module):
+        self.module = module
+        self.path = module.params['ipvsadm_path'] or module.get_bin_path('ipvsadm', required=True)
+
+    def run(self, args, data=None):
+        return self.module.run_command([self.path] + args, data=data)
+
+    def read_table(self):
+        """The table from ``-S -n``, completed with thresholds from ``-L -n --thresholds``."""
+        saved = self._read(['-S', '-n'])
+        listing = self._read(['-L', '-n', '--thresholds'])
+        try:
+            return ipvs.apply_thresholds(ipvs.parse_save(saved), ipvs.parse_listing(listing, 'thresholds'))
+        except ipvs.ParseError as exc:
+            self.module.fail_json(msg='Cannot parse ipvsadm output: %s' % exc)
+
+    def _read(self, args):
+        rc, out, err = self.run(args)
+        if rc != 0:
+            loaded = 'loaded' if os.path.exists(PROC_IPVS) else 'not loaded (and modprobe could not load it)'
+            self.module.fail_json(msg='Cannot read the IPVS table with ipvsadm %s: %s. The ip_vs kernel module is %s.'
+                                  % (' '.join(args), err.strip(), loaded), rc=rc, stderr=err)
+        return out
+
+    def restore(self, lines):
+        return self.run(['-R'], data='\n'.join(lines))
+
+
+def load_kernel_modules(module, schedulers):
+    """modprobe ip_vs and the schedulers' modules that are not loaded.
+
+    Failure is tolerated: in a container modprobe is missing or cannot load
+    anything, while the host may have the modules (the kernel also
+    auto-loads schedulers); the re-read after applying is what proves success.
+    """
+    wanted = [] if os.path.exists(PROC_IPVS) else ['ip_vs']
+    wanted += ['ip_vs_%s' % name for name in sorted(schedulers)
+               if not os.path.exists(os.path.join(SYS_MODULE, 'ip_vs_%s' % name))]
+    modprobe = module.get_bin_path('modprobe') if wanted else None
+    for name in wanted if modprobe else []:
+        module.run_command([modprobe, name])
+
+
+def write_save_file(module, path, lines):
+    """Write ``lines`` to ``path`` if its content differs; returns whether it did (or would)."""
+    content = ''.join(line + '\n' for line in lines)
+    try:
+        with open(path) as handle:
+            if handle.read() == content:
+                return False
+    except IOError:
+        pass
+    if not module.check_mode:
+        tmp_path = os.path.join(os.path.dirname(os.path.abspath(path)), '.%s.tmp' % os.path.basename(path))
+        with open(tmp_path, 'w') as handle:
+            handle.write(content)
+        module.atomic_move(tmp_path, path)
+    return True
+
+
+def table_result(table):
+    return [service.to_dict() for service in ipvs.sorted_services(table)]
+
+
+def read_current(module, ipvsadm):
+    """The table before the run; check mode does not load ip_vs just to look."""
+    if module.check_mode and not os.path.exists(PROC_IPVS):
+        module.warn('IPVS is not loaded; assuming an empty table')
+        return {}
+    if not module.check_mode:
+        load_kernel_modules(module, ())
+    return ipvsadm.read_table()
+
+
+def apply_and_verify(module, ipvsadm, commands, target, desired, result):
+    """One ipvsadm -R, then re-read: its exit code proves nothing, the table does."""
+    rc, dummy, err = ipvsadm.restore(commands)
+    actual = ipvsadm.read_table()
+    unapplied = ipvs.unapplied_lines(actual, target, desired, module.params['purge'])
+    if unapplied:
+        module.fail_json(msg='The kernel did not take %d of %d changes; ipvsadm -R said: %s'
+                         % (len(unapplied), len(commands), err.strip() or '(nothing)'),
+                         unapplied=unapplied, services=table_result(actual), rc=rc, stderr=err, **result)
+    if rc != 0:
+        module.warn('ipvsadm -R exited %d (%s) although the table is as desired' % (rc, err.strip()))
+    return actual
+
+
+def converge(module, ipvsadm, desired):
+    current = read_current(module, ipvsadm)
+    target = ipvs.target_table(current, desired, module.params['purge'])
+    plan = ipvs.diff_tables(current, target)
+    commands = ipvs.render_plan(plan)
+    result = dict(changed=bool(commands), commands=commands)
+    if module._diff:
+        result['diff'] = dict(before=''.join(line + '\n' for line in ipvs.render_save(current)),
+                              after=''.join(line + '\n' for line in ipvs.render_save(target)))
+    if commands and not module.check_mode:
+        load_kernel_modules(module, set(service.scheduler for service in plan.add_services + plan.edit_services))
+        target = apply_and_verify(module, ipvsadm, commands, target, desired, result)
+    if module.params['save']:
+        result['changed'] |= write_save_file(module, module.params['save'], ipvs.render_save(target))
+    result['services'] = table_result(target)
+    return result
+
+
+ARGUMENT_SPEC = dict(
+    services=dict(type='list', elements='dict', default=[], options=SERVICE_OPTIONS),
+    purge=dict(type='bool', default=False),
+    save=dict(type='path'),
+    ipvsadm_path=dict(type='path'),
+)
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    try:
+        desired = ipvs.desired_state(module.params['services'])
+    except ipvs.ValidationError as exc:
+        module.fail_json(msg='Invalid services: %s' % exc, errors=exc.errors)
+    module.exit_json(**converge(module, Ipvsadm(module), desired))
+
+
+if __name__ == '__main__':
+    main()

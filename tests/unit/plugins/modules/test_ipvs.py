@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, lvs.cluster contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The ipvs module's logic (check mode, diff, verification, save) on an in-memory kernel."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.modules import ipvs as ipvs_module
+from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
+
+WEB = dict(name='web', address='10.10.0.100', port=80, scheduler='wrr',
+           real_servers=[dict(address='10.10.0.11', weight=2), dict(address='10.10.0.12')])
+
+
+@pytest.fixture
+def kernel(monkeypatch, tmp_path):
+    """A fake kernel answering the module's commands, with ip_vs 'loaded'."""
+    fake = FakeKernel()
+    proc = tmp_path / 'ip_vs'
+    proc.write_text(u'')
+    monkeypatch.setattr(ipvs_module, 'PROC_IPVS', str(proc))
+    monkeypatch.setattr(ipvs_module, 'SYS_MODULE', str(tmp_path / 'sys_module'))
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, name, required=False, opt_dirs=None: '/sbin/' + name)
+    monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda self, args, data=None, **kwargs: fake.run(args, data))
+    return fake
+
+
+def run_module(capsys, **args):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as caught:
+            ipvs_module.main()
+    result = json.loads(capsys.readouterr().out)
+    result['rc_exit'] = caught.value.code
+    return result
+
+
+def test_converges_in_one_restore_and_is_idempotent(kernel, capsys):
+    result = run_module(capsys, services=[WEB])
+    assert result['changed'] is True
+    assert result['commands'] == ['-A -t 10.10.0.100:80 -s wrr',
+                                  '-a -t 10.10.0.100:80 -r 10.10.0.11:80 -g -w 2',
+                                  '-a -t 10.10.0.100:80 -r 10.10.0.12:80 -g -w 1']
+    assert len(kernel.restores) == 1
+    assert result['services'][0]['real_servers'][0]['weight'] == 2
+
+    again = run_module(capsys, services=[WEB])
+    assert (again['changed'], again['commands']) == (False, [])
+    assert len(kernel.restores) == 1
+
+
+def test_check_mode_reports_and_changes_nothing(kernel, capsys):
+    result = run_module(capsys, services=[WEB], _ansible_check_mode=True, _ansible_diff=True)
+    assert result['changed'] is True
+    assert len(result['commands']) == 3
+    assert kernel.restores == [] and kernel.table == {}
+    assert result['diff']['before'] == ''
+    assert result['diff']['after'].splitlines() == result['commands']
+    assert result['services'][0]['address'] == '10.10.0.100'
+    assert not any(command[0] == '/sbin/modprobe' for command in kernel.commands)
+
+
+def test_diff_shows_whole_table_before_and_after(kernel, capsys):
+    run_module(capsys, services=[WEB])
+    changed = dict(WEB, real_servers=[dict(address='10.10.0.11', weight=5)])
+    result = run_module(capsys, services=[changed], purge=True, _ansible_diff=True)
+    assert result['commands'] == ['-e -t 10.10.0.100:80 -r 10.10.0.11:80 -g -w 5',
+                                  '-d -t 10.10.0.100:80 -r 10.10.0.12:80']
+    assert '-a -t 10.10.0.100:80 -r 10.10.0.12:80 -g -w 1' in result['diff']['before']
+    assert result['diff']['after'] == '-A -t 10.10.0.100:80 -s wrr\n-a -t 10.10.0.100:80 -r 10.10.0.11:80 -g -w 5\n'
+
+
+def test_thresholds_are_read_back_so_they_are_idempotent(kernel, capsys):
+    service = dict(WEB, real_servers=[dict(address='10.10.0.11', upper_threshold=100, lower_threshold=10)])
+    assert run_module(capsys, services=[service])['changed'] is True
+    assert '-x' not in kernel.save()  # like the kernel's save format
+    assert run_module(capsys, services=[service])['changed'] is False
+
+
+def test_lines_the_kernel_refuses_fail_the_task(kernel, capsys):
+    service = dict(WEB, scheduler='twos')  # not in the lab's 6.1 kernel
+    result = run_module(capsys, services=[service, dict(address='10.10.0.101', port=80)])
+    assert result['failed'] is True
+    assert result['unapplied'] == ['-A -t 10.10.0.100:80 -s twos',
+                                   '-a -t 10.10.0.100:80 -r 10.10.0.11:80 -g -w 2',
+                                   '-a -t 10.10.0.100:80 -r 10.10.0.12:80 -g -w 1']
+    assert 'Scheduler or persistence engine not found' in result['msg']
+    assert [service['address'] for service in result['services']] == ['10.10.0.101']
+
+
+def test_invalid_input_fails_before_touching_the_kernel(kernel, capsys):
+    result = run_module(capsys, services=[dict(WEB, port=70000)])
+    assert result['failed'] is True
+    assert "service 'web': port: 70000 is out of range 0-65535" in result['msg']
+    assert kernel.commands == []
+
+
+def test_scheduler_modules_missing_from_sys_module_are_loaded(kernel, capsys):
+    run_module(capsys, services=[WEB])
+    assert ['/sbin/modprobe', 'ip_vs_wrr'] in kernel.commands
+
+
+def test_missing_ipvs_in_check_mode_means_empty_table(kernel, capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(ipvs_module, 'PROC_IPVS', str(tmp_path / 'absent'))
+    result = run_module(capsys, services=[WEB], _ansible_check_mode=True)
+    assert result['changed'] is True and kernel.commands == []
+    assert 'IPVS is not loaded' in json.dumps(result['warnings'])
+
+
+def test_unreadable_table_fails_clearly(kernel, capsys, monkeypatch):
+    monkeypatch.setattr(kernel, 'run', lambda args, data=None: (2, '', "Can't initialize ipvs: Protocol not available"))
+    result = run_module(capsys, services=[WEB])
+    assert result['failed'] is True
+    assert "Cannot read the IPVS table with ipvsadm -S -n: Can't initialize ipvs" in result['msg']
+
+
+def test_save_file_is_written_once(kernel, capsys, tmp_path):
+    rules = tmp_path / 'ipvsadm.rules'
+    first = run_module(capsys, services=[WEB], save=str(rules))
+    assert first['changed'] is True
+    assert rules.read_text().splitlines() == first['commands']
+    second = run_module(capsys, services=[WEB], save=str(rules))
+    assert second['changed'] is False
+    rules.write_text(u'stale\n')
+    third = run_module(capsys, services=[WEB], save=str(rules), _ansible_check_mode=True)
+    assert third['changed'] is True and rules.read_text() == u'stale\n'
+
+
+def test_purge_removes_what_is_not_declared(kernel, capsys):
+    kernel.table = ipvs.desired_state([WEB, dict(address='10.10.0.200', port=25)]).services
+    result = run_module(capsys, services=[dict(WEB, state='absent')], purge=True)
+    assert sorted(result['commands']) == ['-D -t 10.10.0.100:80', '-D -t 10.10.0.200:25']
+    assert kernel.table == {}

@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, lvs.cluster contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""ipvs_info on an in-memory kernel: merges configuration, counters, stats and rates."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.modules import ipvs_info
+from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
+
+
+@pytest.fixture
+def kernel(monkeypatch):
+    fake = FakeKernel(ipvs.desired_state([
+        dict(address='10.10.0.100', port=80, real_servers=[dict(address='10.10.0.11', upper_threshold=9)]),
+        dict(fwmark=10, family='ipv6', real_servers=[dict(address='2001:db8::11', forwarding='nat', port=443)]),
+    ]).services)
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, name, required=False, opt_dirs=None: '/sbin/' + name)
+    monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda self, args, data=None, **kwargs: fake.run(args, data))
+    return fake
+
+
+def run_module(capsys, **args):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            ipvs_info.main()
+    return json.loads(capsys.readouterr().out)
+
+
+def test_reports_table_with_counters_stats_and_rates(kernel, capsys):
+    result = run_module(capsys)
+    assert result['changed'] is False
+    web, mark = result['services']
+    assert (web['address'], mark['fwmark'], mark['family']) == ('10.10.0.100', 10, 'ipv6')
+    assert web['stats']['bytes_in'] == 7000 and mark['rates']['packets_in_per_second'] == 70
+    server = web['real_servers'][0]
+    assert (server['upper_threshold'], server['active_connections'], server['inactive_connections']) == (9, 0, 0)
+    assert server['stats']['connections'] == 7
+    assert mark['real_servers'][0]['rates']['bytes_in_per_second'] == 7000
+
+
+def test_without_stats_and_rates_reads_less(kernel, capsys):
+    result = run_module(capsys, stats=False, rates=False)
+    assert 'stats' not in result['services'][0] and 'rates' not in result['services'][0]
+    assert [command[1:] for command in kernel.commands] == [['-L', '-n', '--thresholds', '--exact'], ['-S', '-n']]
+
+
+def test_check_mode_is_supported_and_changes_nothing(kernel, capsys):
+    result = run_module(capsys, _ansible_check_mode=True)
+    assert result['changed'] is False and len(result['services']) == 2
+    assert not any('-R' in command for command in kernel.commands)
