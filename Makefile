@@ -1,0 +1,89 @@
+# Entry points: `make demo`, `make test` (everything CI runs), `make check` (fast loop).
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+LAB := lab/lab.sh
+COLLECTION_LINK := .collections/ansible_collections/lvs/cluster
+SANITY_DIR := .build/ansible_collections/lvs/cluster
+SCENARIOS ?= $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
+
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
+export ANSIBLE_FORCE_COLOR := 0
+export NO_COLOR := 1
+export PY_COLORS := 0
+
+.PHONY: help venv check lint unit sanity build test molecule demo lab-up lab-down lab-status fixtures
+
+help:
+	@echo "make demo        lab up, roll out the lab cluster, show traffic through the VIP"
+	@echo "make test        lint, unit, ansible-test sanity, every Molecule scenario on the lab"
+	@echo "make check       lint + unit tests (minutes, no lab)"
+	@echo "make lab-up | lab-down | lab-status"
+	@echo "make fixtures    re-capture ipvsadm output from the lab kernel"
+
+venv: $(VENV)/.installed $(COLLECTION_LINK)
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+# Playbooks, Molecule and the unit tests find this checkout as the collection lvs.cluster.
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn ../../.. $@
+
+check: lint unit
+
+lint: venv
+	yamllint --strict .
+	ansible-lint
+
+unit: venv
+	pytest -q tests/unit
+
+# ansible-test needs the tree under ansible_collections/lvs/cluster and, offline,
+# a get-pip stand-in in its cache (it would download get-pip.py otherwise).
+sanity: venv
+	rm -rf .build
+	mkdir -p $(SANITY_DIR)
+	tar --exclude=./.venv --exclude=./.build --exclude=./.collections --exclude=./.git \
+	    --exclude=__pycache__ --exclude=.pytest_cache --exclude=.hypothesis -cf - . | tar -xf - -C $(SANITY_DIR)
+	pip_version=$$(python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; import inspect, re; print(re.search(r"pip=.([0-9.]+)", inspect.getsource(g)).group(1))'); \
+	  install -D -m 0644 tools/ansible-test-get-pip.py ~/.ansible/test/cache/get_pip_$${pip_version//./_}.py
+	cd $(SANITY_DIR) && ansible-test sanity --venv --python $$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --color no
+
+build: venv
+	ansible-galaxy collection build --force --output-path .build
+
+lab-up:
+	$(LAB) up
+
+lab-down:
+	$(LAB) down
+
+lab-status:
+	$(LAB) status
+
+fixtures: venv lab-up
+	eval "$$($(LAB) env)" && tests/fixtures/capture.sh
+
+# Every scenario in turn on the lab; per-scenario wall times at the end.
+molecule: venv lab-up
+	eval "$$($(LAB) env)"; failed=0; : >.build-times; \
+	for s in $(SCENARIOS); do \
+	  start=$$SECONDS; \
+	  if molecule test -s $$s; then r=passed; else r=FAILED; failed=1; fi; \
+	  echo "$$s $$r $$((SECONDS - start)) s" >>.build-times; \
+	done; \
+	echo "== Molecule scenarios (wall time)"; column -t .build-times; rm -f .build-times; \
+	exit $$failed
+
+test: check sanity molecule
+
+demo: venv lab-up
+	eval "$$($(LAB) env)" && molecule converge -s lab_smoke && molecule verify -s lab_smoke
