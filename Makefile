@@ -7,7 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 LAB := lab/lab.sh
 COLLECTION_LINK := .collections/ansible_collections/lvs/cluster
-SANITY_DIR := .build/ansible_collections/lvs/cluster
+# Outside the checkout: inside it, ansible-test would see git ignoring the copy.
+SANITY_DIR := $(or $(TMPDIR),/tmp)/lvs-cluster-sanity/ansible_collections/lvs/cluster
 SCENARIOS ?= $(sort $(patsubst molecule/%/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -49,10 +50,10 @@ unit: venv
 # ansible-test needs the tree under ansible_collections/lvs/cluster and, offline,
 # a get-pip stand-in in its cache (it would download get-pip.py otherwise).
 sanity: venv
-	rm -rf .build
+	rm -rf $(SANITY_DIR)
 	mkdir -p $(SANITY_DIR)
-	tar --exclude=./.venv --exclude=./.build --exclude=./.collections --exclude=./.git \
-	    --exclude=__pycache__ --exclude=.pytest_cache --exclude=.hypothesis -cf - . | tar -xf - -C $(SANITY_DIR)
+	git ls-files -co --exclude-standard | while read -r f; do [ ! -e "$$f" ] || echo "$$f"; done \
+	  | tar -cf - -T - | tar -xf - -C $(SANITY_DIR)
 	pip_version=$$(python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; import inspect, re; print(re.search(r"pip=.([0-9.]+)", inspect.getsource(g)).group(1))'); \
 	  install -D -m 0644 tools/ansible-test-get-pip.py ~/.ansible/test/cache/get_pip_$${pip_version//./_}.py
 	cd $(SANITY_DIR) && ansible-test sanity --venv --python $$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --color no

@@ -10,7 +10,6 @@ ensurepip, then installs the packages ansible-test asked for from the package in
 
 from __future__ import absolute_import, division, print_function
 
-import ensurepip
 import subprocess
 import sys
 
@@ -19,7 +18,9 @@ GET_PIP_ONLY = ('--no-setuptools', '--no-wheel')
 
 
 def main():
-    ensurepip.bootstrap(upgrade=True)
+    # In a child process: ensurepip.bootstrap() would set PIP_CONFIG_FILE=/dev/null in
+    # this one, and the pip run below would then ignore the machine's pip configuration.
+    subprocess.check_call([sys.executable, '-m', 'ensurepip', '--upgrade'])
     args = [arg for arg in sys.argv[1:] if arg not in GET_PIP_ONLY]
     subprocess.check_call([sys.executable, '-m', 'pip', 'install'] + args)
 
