@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import socket
 from collections import namedtuple
 
 # Defaults ipvsadm fills in when given no value.  The persistence timeout of
@@ -167,13 +168,32 @@ class Service(object):
 
 # ---------------------------------------------------------------- addresses
 
-def family_of(address):
-    return 'ipv6' if ipaddress.ip_address(address).version == 6 else 'ipv4'
+def _packed(address):
+    """(socket family, packed bytes) of an address; ValueError if it is none."""
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            return family, socket.inet_pton(family, address)
+        except (OSError, TypeError, ValueError):
+            continue
+    raise ValueError('%r is not an IP address' % (address,))
 
 
 def canonical_address(address):
-    """The form ipvsadm prints: dotted quad, or compressed lower-case IPv6."""
-    return ipaddress.ip_address(u'%s' % address).compressed
+    """The form ipvsadm prints (it uses inet_ntop): dotted quad, or compressed lower-case IPv6.
+
+    socket's C conversions rather than ipaddress: tables of thousands of
+    services are parsed on every run, and ipaddress is several times slower.
+    """
+    family, packed = _packed(address)
+    return socket.inet_ntop(family, packed)
+
+
+def family_of(address):
+    return 'ipv6' if ':' in address else 'ipv4'
+
+
+def _address_sort_key(address):
+    return _packed(address)
 
 
 def full_netmask(family):
@@ -232,8 +252,8 @@ def service_label(key):
 
 def _sort_key(key):
     if key.fwmark:
-        return (1, key.family, key.fwmark, 0, '')
-    return (0, key.family, int(ipaddress.ip_address(key.address)), key.port, key.protocol)
+        return (1, key.family, key.fwmark)
+    return (0, key.family, _address_sort_key(key.address), key.port, key.protocol)
 
 
 def sorted_services(table):
@@ -242,7 +262,7 @@ def sorted_services(table):
 
 def sorted_real_servers(service):
     return [service.real_servers[key] for key in
-            sorted(service.real_servers, key=lambda k: (int(ipaddress.ip_address(k[0])), k[1]))]
+            sorted(service.real_servers, key=lambda k: (_address_sort_key(k[0]), k[1]))]
 
 
 # ---------------------------------------------------------- scheduler flags
@@ -509,13 +529,14 @@ LISTING_COLUMNS = {
     'rate': ('connections_per_second', 'packets_in_per_second', 'packets_out_per_second',
              'bytes_in_per_second', 'bytes_out_per_second'),
     'thresholds': ('upper_threshold', 'lower_threshold', 'active_connections', 'inactive_connections'),
+    'persistent': ('weight', 'persistent_connections', 'active_connections', 'inactive_connections'),
     'list': ('forwarding_name', 'weight', 'active_connections', 'inactive_connections'),
 }
 
 
 def parse_listing(text, kind):
-    """Parse ``ipvsadm -L -n`` (``kind='list'``) or its ``--stats``, ``--rate``,
-    ``--thresholds`` variants into ``{service_key: (service_columns, {rs_key: rs_columns})}``.
+    """Parse ``ipvsadm -L -n`` (``kind='list'``) or its ``--stats``, ``--rate``, ``--thresholds``,
+    ``--persistent-conn`` variants into ``{service_key: (service_columns, {rs_key: rs_columns})}``.
 
     Service columns are only filled for stats and rate (plain listings repeat
     the configuration, which ``-S`` gives in a parseable form).
@@ -717,7 +738,7 @@ def _check_service_key(check, where, item):
         check.error(where, 'port', 'is required unless fwmark is given')
         return None
     port = check.integer(where, 'port', item['port'], 0, 65535)
-    if port == 0 and not item.get('persistence_timeout'):
+    if port == 0 and not item.get('persistence_timeout') and item.get('state') != 'absent':
         check.error(where, 'port', '0 (any port) needs persistence_timeout')
     if address and family and family != family_of(address):
         check.error(where, 'family', '%s does not match address %s' % (family, address))

@@ -17,7 +17,8 @@ description:
   - Returns the kernel's IP Virtual Server table in the same structure as M(lvs.cluster.ipvs) returns it, with the
     active and inactive connections of every real server and, optionally, traffic statistics and rates of every
     service and real server.
-  - Reads with C(ipvsadm -S -n), C(ipvsadm -L -n --thresholds --exact) and, as requested,
+  - Reads with C(ipvsadm -S -n), C(ipvsadm -L -n --thresholds --exact), C(ipvsadm -L -n --persistent-conn --exact)
+    and, as requested,
     C(ipvsadm -L -n --stats --exact) and C(ipvsadm -L -n --rate --exact). Nothing is changed.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
@@ -73,8 +74,8 @@ services:
     - Each has the keys returned by M(lvs.cluster.ipvs) (C(protocol), C(address), C(port), C(fwmark), C(family),
       C(scheduler), C(scheduler_flags), C(persistence_timeout), C(persistence_netmask), C(persistence_engine),
       C(one_packet), C(real_servers)) plus C(stats) and C(rates) when requested.
-    - Each real server has in addition C(active_connections) and C(inactive_connections), and C(stats) and C(rates)
-      when requested.
+    - Each real server has in addition C(active_connections), C(inactive_connections) and C(persistent_connections),
+      and C(stats) and C(rates) when requested.
   returned: always
   type: list
   elements: dict
@@ -105,6 +106,7 @@ services:
           tunnel_checksum: null
           active_connections: 1
           inactive_connections: 3
+          persistent_connections: 0
           stats: {connections: 8, packets_in: 53, packets_out: 0, bytes_in: 3700, bytes_out: 0}
           rates: {connections_per_second: 0, packets_in_per_second: 1, packets_out_per_second: 0,
                   bytes_in_per_second: 45, bytes_out_per_second: 0}
@@ -154,7 +156,8 @@ def main():
     try:
         thresholds = ipvs.parse_listing(read(module, ipvsadm, ['-L', '-n', '--thresholds', '--exact']), 'thresholds')
         table = ipvs.apply_thresholds(ipvs.parse_save(read(module, ipvsadm, ['-S', '-n'])), thresholds)
-        listings = [(None, thresholds)]
+        persistent = ipvs.parse_listing(read(module, ipvsadm, ['-L', '-n', '--persistent-conn', '--exact']), 'persistent')
+        listings = [(None, thresholds), (None, persistent)]
         for option, kind in (('stats', 'stats'), ('rates', 'rate')):
             if module.params[option]:
                 listings.append((option, ipvs.parse_listing(read(module, ipvsadm, ['-L', '-n', '--' + kind, '--exact']), kind)))

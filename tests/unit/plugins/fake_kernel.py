@@ -120,6 +120,8 @@ class FakeKernel(object):
         if '--thresholds' in options:
             return lambda item: ([item.upper_threshold, item.lower_threshold, 0, 0]
                                  if isinstance(item, ipvs.RealServer) else [item.scheduler])
+        if '--persistent-conn' in options:
+            return lambda item: ([item.weight, 0, 0, 0] if isinstance(item, ipvs.RealServer) else [item.scheduler])
         if '--stats' in options or '--rate' in options:
             return lambda item: [7, 70, 0, 7000, 0]
         raise AssertionError('unexpected listing %r' % (options,))

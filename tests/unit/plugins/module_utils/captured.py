@@ -21,7 +21,10 @@ import pytest
 FIXTURE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'fixtures')
 
 # Header words of each ``ipvsadm -L -n`` variant the model parses.
-LISTING_HEADERS = (('Conns', 'stats'), ('CPS', 'rate'), ('Uthreshold', 'thresholds'), ('Forward', 'list'))
+LISTING_HEADERS = (('Conns', 'stats'), ('CPS', 'rate'), ('Uthreshold', 'thresholds'), ('PersistConn', 'persistent'),
+                   ('Forward', 'list'))
+TESTS_DIR = os.path.dirname(os.path.dirname(FIXTURE_DIR))
+LOADED_RULES = os.path.join(TESTS_DIR, 'fixtures', 'ipvs-table.txt')
 
 
 def _read(path):
@@ -44,12 +47,11 @@ def save_files():
 
 
 def listing_kind(text):
-    """Which listing a capture is (None for variants the model does not parse, e.g. --tun-info)."""
-    lines = text.splitlines()
-    header = lines[1] if len(lines) > 1 else ''
-    if 'TunnelInfo' in header or 'PersistConn' in header:
+    """Which listing a capture is, from its two header lines (None for --tun-info, which the model does not parse)."""
+    header = ' '.join(text.splitlines()[1:3]).split()
+    if 'TunnelInfo' in header:
         return None
-    return next((kind for word, kind in LISTING_HEADERS if word in header.split()), None)
+    return next((kind for word, kind in LISTING_HEADERS if word in header), None)
 
 
 def listing_files():
@@ -72,3 +74,10 @@ def sibling_save(path):
     """The one save capture in the same directory as ``path``, if exactly one."""
     siblings = [other for other in save_files() if os.path.dirname(other) == os.path.dirname(path)]
     return siblings[0] if len(siblings) == 1 else None
+
+
+def thresholds_listing(directory):
+    """The --thresholds capture in ``directory``, if there is exactly one."""
+    found = [path for path in listing_files()
+             if os.path.dirname(path) == directory and listing_kind(read(path)) == 'thresholds']
+    return found[0] if len(found) == 1 else None

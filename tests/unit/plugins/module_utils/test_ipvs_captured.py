@@ -8,6 +8,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+
 import pytest
 
 from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
@@ -16,6 +18,9 @@ from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import capt
 
 SAVES = captured.params(captured.save_files(), 'ipvsadm -S -n output')
 LISTINGS = captured.params(captured.listing_files(), 'ipvsadm -L -n output')
+COUNTERS = captured.params([path for path in captured.listing_files()
+                            if captured.listing_kind(captured.read(path)) in ('stats', 'rate')],
+                           'ipvsadm -L -n --stats or --rate output')
 FORWARDING_NAMES = {'Route': 'dr', 'Masq': 'nat', 'Tunnel': 'tun'}
 
 
@@ -90,6 +95,35 @@ def test_listing_matches_save_of_same_table(path):
                 real_server = table[key].real_servers[rs_key]
                 assert FORWARDING_NAMES[columns['forwarding_name']] == real_server.forwarding
                 assert columns['weight'] == real_server.weight
+
+
+def loaded_rules():
+    """The rules capture.sh loaded (one ipvsadm command per line), if present."""
+    if not os.path.exists(captured.LOADED_RULES):
+        pytest.skip('no %s (the rules the capture loaded)' % captured.LOADED_RULES)
+    with open(captured.LOADED_RULES) as handle:
+        return [line.strip() for line in handle if line.strip() and not line.startswith('#')]
+
+
+@pytest.mark.parametrize('path', SAVES)
+def test_rules_we_loaded_are_what_the_kernel_reports(path):
+    """The model's reading of the loaded commands equals the kernel's -S plus --thresholds."""
+    thresholds = captured.thresholds_listing(os.path.dirname(path))
+    if thresholds is None:
+        pytest.skip('no --thresholds capture next to %s' % path)
+    kernel = FakeKernel(schedulers=ipvs.SCHEDULERS)
+    assert kernel.restore('\n'.join(loaded_rules())) == (0, '')
+    reported = ipvs.apply_thresholds(parsed_save(path), ipvs.parse_listing(captured.read(thresholds), 'thresholds'))
+    assert reported == kernel.table
+
+
+@pytest.mark.parametrize('path', COUNTERS)
+def test_counters_of_a_service_with_one_server_add_up(path):
+    text = captured.read(path)
+    listing = ipvs.parse_listing(text, captured.listing_kind(text))
+    single = [(values, list(servers.values())[0]) for values, servers in listing.values() if len(servers) == 1]
+    assert single, 'capture has no service with exactly one real server'
+    assert all(values == server for values, server in single)
 
 
 # -- diffs built from captured tables

@@ -19,9 +19,10 @@ FAMILIES = ('ipv4', 'ipv6')
 
 
 def addresses(family):
+    """Addresses in the form ipvsadm prints (inet_ntop: IPv4-mapped IPv6 shows a dotted quad)."""
     if family == 'ipv4':
         return st.integers(1, 2 ** 32 - 1).map(lambda n: str(ipaddress.IPv4Address(n)))
-    return st.integers(1, 2 ** 128 - 1).map(lambda n: ipaddress.IPv6Address(n).compressed)
+    return st.integers(1, 2 ** 128 - 1).map(lambda n: ipvs.canonical_address(str(ipaddress.IPv6Address(n))))
 
 
 @st.composite

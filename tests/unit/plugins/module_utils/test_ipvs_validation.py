@@ -95,6 +95,7 @@ def test_every_problem_is_reported_at_once():
     [web(address='2001:db8::100', family='ipv6', persistence_timeout=60, persistence_netmask='/64',
          real_servers=[dict(address='2001:db8::11')])],
     [web(state='absent', address='10.10.0.100', port=80, real_servers=None)],
+    [dict(address='10.10.0.100', port=0, state='absent')],
 ])
 def test_valid_input_passes(services):
     ipvs.desired_state(services)

@@ -45,7 +45,7 @@ def test_reports_table_with_counters_stats_and_rates(kernel, capsys):
     assert (web['address'], mark['fwmark'], mark['family']) == ('10.10.0.100', 10, 'ipv6')
     assert web['stats']['bytes_in'] == 7000 and mark['rates']['packets_in_per_second'] == 70
     server = web['real_servers'][0]
-    assert (server['upper_threshold'], server['active_connections'], server['inactive_connections']) == (9, 0, 0)
+    assert (server['upper_threshold'], server['active_connections'], server['persistent_connections']) == (9, 0, 0)
     assert server['stats']['connections'] == 7
     assert mark['real_servers'][0]['rates']['bytes_in_per_second'] == 7000
 
@@ -53,7 +53,8 @@ def test_reports_table_with_counters_stats_and_rates(kernel, capsys):
 def test_without_stats_and_rates_reads_less(kernel, capsys):
     result = run_module(capsys, stats=False, rates=False)
     assert 'stats' not in result['services'][0] and 'rates' not in result['services'][0]
-    assert [command[1:] for command in kernel.commands] == [['-L', '-n', '--thresholds', '--exact'], ['-S', '-n']]
+    assert [command[1:] for command in kernel.commands] == [
+        ['-L', '-n', '--thresholds', '--exact'], ['-S', '-n'], ['-L', '-n', '--persistent-conn', '--exact']]
 
 
 def test_check_mode_is_supported_and_changes_nothing(kernel, capsys):
