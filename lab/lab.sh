@@ -55,14 +55,22 @@ engine_has_ipvs() {
     sh -c 'test -e /proc/net/ip_vs || modprobe ip_vs' >/dev/null 2>&1
 }
 
+# Build results go to a temporary name first, so a failed build is never taken as cached.
+build_base_tar() {
+  "$here/base-image.sh" "$base_tar.tmp" && mv "$base_tar.tmp" "$base_tar"
+}
+
+build_vm_image() {
+  rm -rf "$vm_dir.tmp" && "$here/vm-image.sh" "$vm_dir.tmp" && mv "$vm_dir.tmp" "$vm_dir"
+}
+
 ensure_base_image() {
   local host=$1
   if DOCKER_HOST=$host docker image inspect "$image" --format '{{index .Config.Labels "lvs-lab.recipe"}}' 2>/dev/null \
       | grep -qx "$base_hash"; then
     return 0
   fi
-  [ -s "$base_tar" ] || step "build container base image (mmdebstrap)" "$cache/base-image.log" \
-    "$here/base-image.sh" "$base_tar"
+  [ -s "$base_tar" ] || step "build container base image (mmdebstrap)" "$cache/base-image.log" build_base_tar
   step "import container base image into Docker" "$cache/import.log" \
     env DOCKER_HOST="$host" docker import \
       --change 'CMD ["/lib/systemd/systemd"]' --change 'ENV container=docker' \
@@ -72,8 +80,7 @@ ensure_base_image() {
 qemu_running() { [ -s "$run/qemu.pid" ] && kill -0 "$(cat "$run/qemu.pid")" 2>/dev/null; }
 
 boot_vm() {
-  [ -s "$vm_dir/disk.img" ] || step "build VM image (mmdebstrap, kernel, docker.io)" "$cache/vm-image.log" \
-    "$here/vm-image.sh" "$vm_dir"
+  [ -s "$vm_dir/disk.img" ] || step "build VM image (mmdebstrap, kernel, docker.io)" "$cache/vm-image.log" build_vm_image
   mkdir -p "$run"
   # restrict=on: the VM reaches nothing outside; only the Docker API forward comes in.
   step "start QEMU" "$run/qemu.log" qemu-system-x86_64 \
@@ -105,10 +112,20 @@ up() {
     return 0
   fi
   need_host_tools
+  # On a cold cache, build the container image's tar on the host while the VM boots.
+  local base_build=
+  if [ ! -s "$base_tar" ]; then
+    build_base_tar >"$cache/base-image.log" 2>&1 &
+    base_build=$!
+  fi
   if qemu_running && docker_answers "$vm_docker_host"; then
     say "VM already running (pid $(cat "$run/qemu.pid"))"
   else
     boot_vm
+  fi
+  if [ -n "$base_build" ]; then
+    wait "$base_build" || fail "build container base image (mmdebstrap) (log: $cache/base-image.log)"
+    say "build container base image (mmdebstrap): done, alongside the VM boot"
   fi
   ensure_base_image "$vm_docker_host"
   echo "vm $vm_docker_host" >"$cache/mode"
