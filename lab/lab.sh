@@ -57,7 +57,8 @@ engine_has_ipvs() {
 
 # Build results go to a temporary name first, so a failed build is never taken as cached.
 build_base_tar() {
-  "$here/base-image.sh" "$base_tar.tmp" && mv "$base_tar.tmp" "$base_tar"
+  local tmp=${base_tar%.tar}.tmp.tar  # mmdebstrap picks its output format by the extension
+  "$here/base-image.sh" "$tmp" && mv "$tmp" "$base_tar"
 }
 
 build_vm_image() {
@@ -142,10 +143,11 @@ down() {
   local pid
   pid=$(cat "$run/qemu.pid")
   # A clean poweroff keeps the cached disk consistent: ask systemd in the VM through Docker.
-  DOCKER_HOST=$vm_docker_host docker run --rm --privileged --pid=host "$image" \
-    nsenter -t 1 -m -u -n -i systemctl poweroff >/dev/null 2>&1 || true
   local i
-  for i in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  if DOCKER_HOST=$vm_docker_host docker run --rm --privileged --pid=host "$image" \
+      nsenter -t 1 -m -u -n -i systemctl poweroff >/dev/null 2>&1; then
+    for i in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  fi
   if kill -0 "$pid" 2>/dev/null; then
     say "VM did not power off within 60 s; killing QEMU"
     kill "$pid"; sleep 2; kill -9 "$pid" 2>/dev/null || true
