@@ -223,7 +223,7 @@ def format_endpoint(address, port):
 def parse_endpoint(text):
     """``addr:port`` or ``[v6addr]:port`` (the port may be missing)."""
     if text.startswith('['):
-        address, _, rest = text[1:].partition(']')
+        address, dummy, rest = text[1:].partition(']')
         port = rest[1:] if rest.startswith(':') else None
     elif text.count(':') == 1:
         address, port = text.split(':')
@@ -569,7 +569,7 @@ def _listing_values(columns, tokens, line):
 
 def apply_thresholds(table, listing):
     """Fill real servers' thresholds (``ipvsadm -S`` omits them) from a ``--thresholds`` listing."""
-    for key, (_, servers) in listing.items():
+    for key, (dummy, servers) in listing.items():
         service = table.get(key)
         for rs_key, values in servers.items():
             real_server = service.real_servers.get(rs_key) if service else None

@@ -12,7 +12,7 @@ module: ipvs
 short_description: Manage the Linux IPVS (LVS) table with one batched ipvsadm restore
 version_added: 0.1.0
 author:
-  - lvs.cluster contributors
+  - LVS cluster collection developers (@lvs-cluster)
 description:
   - Converges the kernel's IP Virtual Server table to the declared virtual services and their real servers.
   - Reads the table once (C(ipvsadm -S -n) plus C(ipvsadm -L -n --thresholds), because the save format omits thresholds),
@@ -430,8 +430,9 @@ def load_kernel_modules(module, schedulers):
     wanted += ['ip_vs_%s' % name for name in sorted(schedulers)
                if not os.path.exists(os.path.join(SYS_MODULE, 'ip_vs_%s' % name))]
     modprobe = module.get_bin_path('modprobe') if wanted else None
-    for name in wanted if modprobe else []:
-        module.run_command([modprobe, name])
+    if modprobe:
+        for name in wanted:
+            module.run_command([modprobe, name])
 
 
 def write_save_file(module, path, lines):

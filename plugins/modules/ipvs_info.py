@@ -12,7 +12,7 @@ module: ipvs_info
 short_description: Read the Linux IPVS (LVS) table with connection counters, statistics and rates
 version_added: 0.1.0
 author:
-  - lvs.cluster contributors
+  - LVS cluster collection developers (@lvs-cluster)
 description:
   - Returns the kernel's IP Virtual Server table in the same structure as M(lvs.cluster.ipvs) returns it, with the
     active and inactive connections of every real server and, optionally, traffic statistics and rates of every
