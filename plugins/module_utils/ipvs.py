@@ -103,11 +103,6 @@ class RealServer(object):
     def __eq__(self, other):
         return isinstance(other, RealServer) and self._fields() == other._fields()
 
-    def __ne__(self, other):
-        return not self == other
-
-    __hash__ = None
-
     def __repr__(self):
         return 'RealServer(%s)' % ', '.join('%s=%r' % (n, getattr(self, n)) for n in self.__slots__)
 
@@ -150,11 +145,6 @@ class Service(object):
         return (isinstance(other, Service) and self.key == other.key and self.settings() == other.settings()
                 and self.real_servers == other.real_servers)
 
-    def __ne__(self, other):
-        return not self == other
-
-    __hash__ = None
-
     def __repr__(self):
         return 'Service(%s, %r, %r)' % (service_label(self.key), self.settings(), sorted_real_servers(self))
 
@@ -190,10 +180,6 @@ def canonical_address(address):
 
 def family_of(address):
     return 'ipv6' if ':' in address else 'ipv4'
-
-
-def _address_sort_key(address):
-    return _packed(address)
 
 
 def full_netmask(family):
@@ -253,7 +239,7 @@ def service_label(key):
 def _sort_key(key):
     if key.fwmark:
         return (1, key.family, key.fwmark)
-    return (0, key.family, _address_sort_key(key.address), key.port, key.protocol)
+    return (0, key.family, _packed(key.address), key.port, key.protocol)
 
 
 def sorted_services(table):
@@ -262,7 +248,7 @@ def sorted_services(table):
 
 def sorted_real_servers(service):
     return [service.real_servers[key] for key in
-            sorted(service.real_servers, key=lambda k: (_address_sort_key(k[0]), k[1]))]
+            sorted(service.real_servers, key=lambda k: (_packed(k[0]), k[1]))]
 
 
 # ---------------------------------------------------------- scheduler flags
@@ -766,6 +752,9 @@ def _check_service_settings(check, where, item, key):
         elif key:
             try:
                 netmask = canonical_netmask(netmask, key.family)
+                if key.family == 'ipv4':
+                    # The kernel takes any IPv4 mask; one with holes is a typo.
+                    ipaddress.IPv4Network(u'0.0.0.0/%s' % netmask)
             except ValueError:
                 check.error(where, 'persistence_netmask', '%r is not a valid %s netmask' % (netmask, key.family))
     return dict(scheduler=scheduler, scheduler_flags=flags, persistence_timeout=timeout,
@@ -796,15 +785,24 @@ def _check_tunnel(check, where, item, forwarding):
     return dict(tunnel_type=tunnel_type, tunnel_port=tunnel_port, tunnel_checksum=checksum)
 
 
-def _check_real_server(check, where, item, key, default_forwarding):
-    """A RealServer from desired input, or None when it has errors."""
+def _check_forwarding(check, where, value):
+    """The forwarding method by its canonical name (aliases accepted), None if invalid."""
+    return check.choice(where, 'forwarding', FORWARDING_ALIASES.get(value, value), tuple(FORWARDING_OPTIONS))
+
+
+def _check_real_server(check, where, item, key, service_forwarding):
+    """A RealServer from desired input, or None when it has errors.
+
+    ``service_forwarding`` is the service's validated default, None when it
+    was invalid (that error is already reported on the service).
+    """
     errors_before = len(check.errors)
-    forwarding = item.get('forwarding') or default_forwarding
-    forwarding = FORWARDING_ALIASES.get(forwarding, forwarding)
-    forwarding = check.choice(where, 'forwarding', forwarding, tuple(FORWARDING_OPTIONS))
+    forwarding = _check_forwarding(check, where, item['forwarding']) if item.get('forwarding') else service_forwarding
+    if forwarding is None:
+        return None
     address = check.address(where, 'address', item.get('address'))
     if address and key and family_of(address) != key.family and forwarding != 'tun':
-        check.error(where, 'address', '%s is %s but the service is %s (mixing families needs forwarding tun)'
+        check.error(where, 'family', 'address %s is %s but the service is %s (mixing families needs forwarding tun)'
                     % (address, family_of(address), key.family))
     port = check.integer(where, 'port', item.get('port'), 0, 65535)
     if key and not key.fwmark and forwarding in ('dr', 'tun') and port not in (None, key.port):
@@ -845,10 +843,11 @@ def desired_state(services):
                 desired.absent_services.add(key)
             continue
         settings = _check_service_settings(check, where, item, key)
+        forwarding = _check_forwarding(check, where, item.get('forwarding') or 'dr')
         real_servers, absent = [], set()
         for rs_index, rs_item in enumerate(item.get('real_servers') or []):
             rs_where = '%s: real_servers[%d] (%s)' % (where, rs_index, rs_item.get('address'))
-            rs = _check_real_server(check, rs_where, rs_item, key, item.get('forwarding') or 'dr')
+            rs = _check_real_server(check, rs_where, rs_item, key, forwarding)
             if rs is None:
                 continue
             if rs.key in absent or any(other.key == rs.key for other in real_servers):

@@ -43,6 +43,10 @@ CASES = [
      "service 'web': persistence_netmask: needs persistence_timeout"),
     ('bad netmask', [web(persistence_timeout=60, persistence_netmask='255.255.255.256')],
      "service 'web': persistence_netmask: '255.255.255.256' is not a valid ipv4 netmask"),
+    ('netmask with holes', [web(persistence_timeout=60, persistence_netmask='255.0.255.0')],
+     "service 'web': persistence_netmask: '255.0.255.0' is not a valid ipv4 netmask"),
+    ('service forwarding without servers', [web(forwarding='bridge', real_servers=[])],
+     "service 'web': forwarding: 'bridge' is not one of dr, nat, tun"),
     ('persistence timeout', [web(persistence_timeout=2678401)], "service 'web': persistence_timeout: 2678401 is out of range"),
     ('persistence engine', [web(persistence_engine='http')], "service 'web': persistence_engine: 'http' is not one of sip"),
     ('duplicate service', [web(), web(name='web2', address='10.10.0.100')],
@@ -52,10 +56,10 @@ CASES = [
     ('threshold order', [server(upper_threshold=5, lower_threshold=10)],
      'real_servers[0] (10.10.0.11): lower_threshold: 10 is above upper_threshold 5'),
     ('forwarding', [server(forwarding='fullnat')], "real_servers[0] (10.10.0.11): forwarding: 'fullnat' is not one of dr, nat, tun"),
-    ('service forwarding', [web(forwarding='proxy')], "real_servers[0] (10.10.0.11): forwarding: 'proxy' is not one of"),
+    ('service forwarding', [web(forwarding='proxy')], "service 'web': forwarding: 'proxy' is not one of dr, nat, tun"),
     ('server address', [server(address='rs1.example')], "real_servers[0] (rs1.example): address: 'rs1.example' is not"),
     ('server family', [server(address='2001:db8::11')],
-     'address: 2001:db8::11 is ipv6 but the service is ipv4 (mixing families needs forwarding tun)'),
+     'real_servers[0] (2001:db8::11): family: address 2001:db8::11 is ipv6 but the service is ipv4 (mixing families needs'),
     ('dr port mapping', [server(port=8080)], 'real_servers[0] (10.10.0.11): port: 8080 differs from the service port 80'),
     ('tunnel option without tun', [server(tunnel_type='gue')], 'tunnel_type: only applies to forwarding tun, not dr'),
     ('gue needs a port', [server(forwarding='tun', tunnel_type='gue')], 'tunnel_port: is required with tunnel_type gue'),
@@ -99,3 +103,9 @@ def test_every_problem_is_reported_at_once():
 ])
 def test_valid_input_passes(services):
     ipvs.desired_state(services)
+
+
+def test_bad_service_forwarding_is_reported_once_not_per_server():
+    with pytest.raises(ipvs.ValidationError) as caught:
+        ipvs.desired_state([web(forwarding='proxy', real_servers=[dict(address='10.10.0.11'), dict(address='10.10.0.12')])])
+    assert caught.value.errors == ["service 'web': forwarding: 'proxy' is not one of dr, nat, tun"]
