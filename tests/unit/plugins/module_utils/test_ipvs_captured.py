@@ -117,6 +117,16 @@ def test_rules_we_loaded_are_what_the_kernel_reports(path):
     assert reported == kernel.table
 
 
+@pytest.mark.parametrize('path', SAVES)
+def test_fake_kernel_saves_like_the_real_one(path):
+    """The unit tests' fake kernel leaves thresholds out of -S exactly as the captured kernel did."""
+    thresholds = captured.thresholds_listing(os.path.dirname(path))
+    if thresholds is None:
+        pytest.skip('no --thresholds capture next to %s' % path)
+    table = ipvs.apply_thresholds(parsed_save(path), ipvs.parse_listing(captured.read(thresholds), 'thresholds'))
+    assert kernel_lines(FakeKernel(table).save()) == kernel_lines(captured.read(path))
+
+
 @pytest.mark.parametrize('path', COUNTERS)
 def test_counters_of_a_service_with_one_server_add_up(path):
     text = captured.read(path)

@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 
 import pytest
 
@@ -18,6 +19,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
 from ansible_collections.lvs.cluster.plugins.modules import ipvs as ipvs_module
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
+from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
 
 WEB = dict(name='web', address='10.10.0.100', port=80, scheduler='wrr',
            real_servers=[dict(address='10.10.0.11', weight=2), dict(address='10.10.0.12')])
@@ -141,3 +143,29 @@ def test_purge_removes_what_is_not_declared(kernel, capsys):
     result = run_module(capsys, services=[dict(WEB, state='absent')], purge=True)
     assert sorted(result['commands']) == ['-D -t 10.10.0.100:80', '-D -t 10.10.0.200:25']
     assert kernel.table == {}
+
+
+def captured_table():
+    save = os.path.join(captured.FIXTURE_DIR, 'save.txt')
+    thresholds = os.path.join(captured.FIXTURE_DIR, 'thresholds.txt')
+    if not (os.path.exists(save) and os.path.exists(thresholds)):
+        pytest.skip('no save.txt and thresholds.txt captures')
+    return ipvs.apply_thresholds(ipvs.parse_save(captured.read(save)),
+                                 ipvs.parse_listing(captured.read(thresholds), 'thresholds'))
+
+
+def test_captured_table_declared_as_returned_needs_no_change(kernel, capsys):
+    kernel.table = captured_table()
+    declared = [service.to_dict() for service in ipvs.sorted_services(kernel.table)]
+    result = run_module(capsys, services=declared, purge=True)
+    assert (result['changed'], result['commands']) == (False, [])
+    assert result['services'] == declared
+
+
+def test_captured_table_purged_to_one_service(kernel, capsys):
+    kernel.table = captured_table()
+    keep = ipvs.sorted_services(kernel.table)[0]
+    result = run_module(capsys, services=[keep.to_dict()], purge=True)
+    assert all(line.startswith('-D ') for line in result['commands'])
+    assert len(result['commands']) == len(captured_table()) - 1
+    assert list(kernel.table) == [keep.key]

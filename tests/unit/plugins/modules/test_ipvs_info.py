@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 
 import pytest
 
@@ -18,6 +19,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
 from ansible_collections.lvs.cluster.plugins.modules import ipvs_info
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
+from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
 
 
 @pytest.fixture
@@ -61,3 +63,50 @@ def test_check_mode_is_supported_and_changes_nothing(kernel, capsys):
     result = run_module(capsys, _ansible_check_mode=True)
     assert result['changed'] is False and len(result['services']) == 2
     assert not any('-R' in command for command in kernel.commands)
+
+
+# -- on the lab captures: every listing the module reads, as the kernel printed it
+
+CAPTURED = {
+    ('-S', '-n'): 'save.txt',
+    ('-L', '-n', '--thresholds', '--exact'): 'thresholds.txt',
+    ('-L', '-n', '--persistent-conn', '--exact'): 'persistent-conn.txt',
+    ('-L', '-n', '--stats', '--exact'): 'exact.txt',
+    ('-L', '-n', '--rate', '--exact'): 'rate.txt',
+}
+
+
+@pytest.fixture
+def captured_kernel(monkeypatch):
+    paths = dict((args, os.path.join(captured.FIXTURE_DIR, name)) for args, name in CAPTURED.items())
+    missing = [path for path in paths.values() if not os.path.exists(path)]
+    if missing:
+        pytest.skip('captures missing: %s' % ', '.join(missing))
+
+    def run(self, args, data=None, **kwargs):
+        return 0, captured.read(paths[tuple(args[1:])]), ''
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, name, required=False, opt_dirs=None: '/sbin/' + name)
+    monkeypatch.setattr(basic.AnsibleModule, 'run_command', run)
+
+
+def test_reports_the_captured_table(captured_kernel, capsys):
+    services = run_module(capsys)['services']
+    saved = ipvs.parse_save(captured.read(os.path.join(captured.FIXTURE_DIR, 'save.txt')))
+    assert len(services) == len(saved)
+    assert sum(len(service['real_servers']) for service in services) == \
+        sum(len(service.real_servers) for service in saved.values())
+    for service in services:
+        assert set(service['stats']) == set(ipvs.LISTING_COLUMNS['stats'])
+        for real_server in service['real_servers']:
+            assert {'active_connections', 'inactive_connections', 'persistent_connections', 'stats', 'rates'} <= set(real_server)
+
+
+def test_counters_of_the_service_that_carried_traffic(captured_kernel, capsys):
+    """capture.sh sent requests through one service; its counters are not all zero."""
+    services = run_module(capsys)['services']
+    busy = [service for service in services if service['stats']['connections']]
+    assert busy, 'no service with connections in the capture'
+    for service in busy:
+        assert service['stats']['packets_in'] and service['stats']['bytes_in']
+        assert sum(rs['stats']['connections'] for rs in service['real_servers']) == service['stats']['connections']
+        assert sum(rs['inactive_connections'] + rs['active_connections'] for rs in service['real_servers']) > 0
