@@ -25,7 +25,7 @@ def get(url, timeout):
 
 def count(url, n):
     nodes, failed, errors = {}, 0, []
-    for _ in range(n):
+    for _attempt in range(n):
         status, body = get(url, 2)
         if status == 200:
             nodes[body] = nodes.get(body, 0) + 1
