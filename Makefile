@@ -19,6 +19,9 @@ export PY_COLORS := 0
 # Fewer round trips into the (emulated) containers; per-task times in the logs.
 export ANSIBLE_PIPELINING := True
 export ANSIBLE_CALLBACKS_ENABLED := ansible.posix.profile_tasks
+# The Docker API of an emulated, busy VM can take over a minute to start a container
+# (community.docker's default timeout is 60 s).
+export DOCKER_TIMEOUT := 300
 
 .PHONY: help venv check lint unit sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
 
