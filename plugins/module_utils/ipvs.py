@@ -487,6 +487,11 @@ def render_save(table):
     return lines
 
 
+def render_save_text(table):
+    """The table as the text of a rules file: ``render_save`` lines, each newline-terminated."""
+    return ''.join(line + '\n' for line in render_save(table))
+
+
 # ---------------------------------------------------------------- listings
 
 def _parse_number(text):

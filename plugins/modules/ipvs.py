@@ -435,9 +435,8 @@ def load_kernel_modules(module, schedulers):
             module.run_command([modprobe, name])
 
 
-def write_save_file(module, path, lines):
-    """Write ``lines`` to ``path`` if its content differs; returns whether it did (or would)."""
-    content = ''.join(line + '\n' for line in lines)
+def write_save_file(module, path, content):
+    """Write ``content`` to ``path`` if it differs; returns whether it did (or would)."""
     try:
         with open(path) as handle:
             if handle.read() == content:
@@ -487,13 +486,12 @@ def converge(module, ipvsadm, desired):
     commands = ipvs.render_plan(plan)
     result = dict(changed=bool(commands), commands=commands)
     if module._diff:
-        result['diff'] = dict(before=''.join(line + '\n' for line in ipvs.render_save(current)),
-                              after=''.join(line + '\n' for line in ipvs.render_save(target)))
+        result['diff'] = dict(before=ipvs.render_save_text(current), after=ipvs.render_save_text(target))
     if commands and not module.check_mode:
         load_kernel_modules(module, set(service.scheduler for service in plan.add_services + plan.edit_services))
         target = apply_and_verify(module, ipvsadm, commands, target, desired, result)
     if module.params['save']:
-        result['changed'] |= write_save_file(module, module.params['save'], ipvs.render_save(target))
+        result['changed'] |= write_save_file(module, module.params['save'], ipvs.render_save_text(target))
     result['services'] = table_result(target)
     return result
 
