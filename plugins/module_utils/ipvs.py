@@ -14,7 +14,9 @@ imports, so the modules and the unit tests share exactly this code.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import functools
 import ipaddress
+import operator
 import socket
 from collections import namedtuple
 
@@ -28,6 +30,7 @@ MAX_FWMARK = 4294967295
 MAX_THRESHOLD = 4294967295
 
 PROTOCOL_OPTIONS = {'tcp': '-t', 'udp': '-u', 'sctp': '--sctp-service'}
+_PROTOCOL_BY_OPTION = dict((option, name) for name, option in PROTOCOL_OPTIONS.items())
 SCHEDULERS = ('rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh', 'twos')
 PERSISTENCE_ENGINES = ('sip',)
 FORWARDING_OPTIONS = {'dr': '-g', 'nat': '-m', 'tun': '-i'}
@@ -97,17 +100,18 @@ class RealServer(object):
     def key(self):
         return (self.address, self.port)
 
-    def _fields(self):
-        return tuple(getattr(self, name) for name in self.__slots__)
-
     def __eq__(self, other):
-        return isinstance(other, RealServer) and self._fields() == other._fields()
+        return isinstance(other, RealServer) and _real_server_fields(self) == _real_server_fields(other)
 
     def __repr__(self):
         return 'RealServer(%s)' % ', '.join('%s=%r' % (n, getattr(self, n)) for n in self.__slots__)
 
     def to_dict(self):
         return dict((name, getattr(self, name)) for name in self.__slots__)
+
+
+# All of a real server's fields as one tuple, in C (compared for every server of every service on each run).
+_real_server_fields = operator.attrgetter(*RealServer.__slots__)
 
 
 class Service(object):
@@ -133,7 +137,7 @@ class Service(object):
         self.name = name  # for messages only; the kernel does not store it
 
     def settings(self):
-        return tuple(getattr(self, name) for name in self._settings)
+        return _service_settings(self)
 
     def copy(self, real_servers=None):
         values = dict((name, getattr(self, name)) for name in self._settings)
@@ -154,6 +158,9 @@ class Service(object):
         result['scheduler_flags'] = list(self.scheduler_flags)
         result['real_servers'] = [rs.to_dict() for rs in sorted_real_servers(self)]
         return result
+
+
+_service_settings = operator.attrgetter(*Service._settings)
 
 
 # ---------------------------------------------------------------- addresses
@@ -206,8 +213,13 @@ def format_endpoint(address, port):
     return '%s:%d' % (address, port)
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_endpoint(text):
-    """``addr:port`` or ``[v6addr]:port`` (the port may be missing)."""
+    """``addr:port`` or ``[v6addr]:port`` (the port may be missing).
+
+    Cached: every service's endpoint is repeated on each of its real servers'
+    lines, in both reads of the table and again in the re-read.
+    """
     if text.startswith('['):
         address, dummy, rest = text[1:].partition(']')
         port = rest[1:] if rest.startswith(':') else None
@@ -336,15 +348,15 @@ def _pop_service_key(options):
     if option == '-f':
         fwmark = _pop_int(options, '-f', None, 1, MAX_FWMARK)
         return service_key(None, fwmark=fwmark, family='ipv6' if ipv6 else 'ipv4')
-    protocol = [name for name, flag in PROTOCOL_OPTIONS.items() if flag == option][0]
-    address, port = parse_endpoint(options.pop(option))
-    return service_key(protocol, address, port or 0)
+    address, port = parse_endpoint(options.pop(option))  # canonical already
+    return ServiceKey(_PROTOCOL_BY_OPTION[option], address, port or 0, None, family_of(address))
+
+
+_ABSENT = object()
 
 
 def _pop_flag(options, option):
-    present = option in options
-    options.pop(option, None)
-    return present
+    return options.pop(option, _ABSENT) is not _ABSENT
 
 
 def _service_from_options(key, options):
@@ -366,10 +378,13 @@ def _service_from_options(key, options):
 
 def _real_server_from_options(key, options):
     address, port = parse_endpoint(options.pop('-r'))
-    methods = [name for name, flag in FORWARDING_OPTIONS.items() if _pop_flag(options, flag)]
+    methods = [name for name, flag in FORWARDING_OPTIONS.items() if flag in options]
     if len(methods) > 1:
         raise ParseError('more than one forwarding method')
-    forwarding = methods[0] if methods else 'dr'
+    forwarding = 'dr'
+    if methods:
+        forwarding = methods[0]
+        del options[FORWARDING_OPTIONS[forwarding]]
     checksums = [name for name in TUNNEL_CHECKSUMS if _pop_flag(options, '--tun-' + name)]
     if len(checksums) > 1:
         raise ParseError('more than one tunnel checksum option')
@@ -579,7 +594,8 @@ Plan = namedtuple('Plan', ['add_services', 'edit_services', 'add_real_servers', 
 def diff_tables(current, target):
     """What turns ``current`` into ``target``; both are compared as sets keyed by service key."""
     plan = Plan([], [], [], [], [], [])
-    for key in sorted(set(current) | set(target), key=_sort_key):
+    changed = [key for key in set(current) | set(target) if _differ(current.get(key), target.get(key))]
+    for key in sorted(changed, key=_sort_key):
         old, new = current.get(key), target.get(key)
         if new is None:
             plan.delete_services.append(old)
@@ -600,6 +616,10 @@ def diff_tables(current, target):
             plan.delete_real_servers.extend((key, rs) for rs in sorted_real_servers(old)
                                             if rs.key not in new.real_servers)
     return plan
+
+
+def _differ(old, new):
+    return old is not new and old != new
 
 
 def render_plan(plan):
@@ -631,7 +651,7 @@ def target_table(current, desired, purge):
     Without ``purge`` undeclared services and undeclared real servers of
     declared services are kept as they are.
     """
-    target = {} if purge else dict((key, service.copy()) for key, service in current.items())
+    target = {} if purge else dict(current)  # services are not modified, only replaced
     for key in desired.absent_services:
         target.pop(key, None)
     for key, service in desired.services.items():
@@ -665,6 +685,55 @@ def unapplied_lines(actual, target, desired, purge):
 
 # ------------------------------------------------------------ validation
 
+# The fields of a desired service and of its real servers, in argument_spec
+# form; the module documents exactly these (a unit test compares them).  The
+# module declares ``services`` as a list of dicts without suboptions and
+# desired_state() checks every field here instead: AnsibleModule's generic
+# validation of thousands of nested dicts cost more than the rest of a large
+# no-op run, and these checks name the service and the field.
+REAL_SERVER_OPTIONS = dict(
+    address=dict(type='str', required=True),
+    port=dict(type='int'),
+    weight=dict(type='int', default=DEFAULT_WEIGHT),
+    forwarding=dict(type='str'),
+    upper_threshold=dict(type='int', default=0),
+    lower_threshold=dict(type='int', default=0),
+    tunnel_type=dict(type='str'),
+    tunnel_port=dict(type='int'),
+    tunnel_checksum=dict(type='str'),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+)
+SERVICE_OPTIONS = dict(
+    name=dict(type='str'),
+    address=dict(type='str'),
+    port=dict(type='int'),
+    protocol=dict(type='str'),
+    fwmark=dict(type='int'),
+    family=dict(type='str'),
+    scheduler=dict(type='str', default=DEFAULT_SCHEDULER),
+    scheduler_flags=dict(type='list', elements='str', default=[]),
+    persistence_timeout=dict(type='int'),
+    persistence_netmask=dict(type='str'),
+    persistence_engine=dict(type='str'),
+    one_packet=dict(type='bool', default=False),
+    forwarding=dict(type='str', default='dr'),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+    real_servers=dict(type='list', elements='dict', default=[], options=REAL_SERVER_OPTIONS),
+)
+
+
+
+def _required(options):
+    return tuple(field for field, option in options.items() if option.get('required'))
+
+
+_REAL_SERVER_REQUIRED = _required(REAL_SERVER_OPTIONS)
+
+# The values AnsibleModule accepts for a bool option.
+_TRUE = frozenset(('y', 'yes', 'on', '1', 'true', 't', 1, 1.0, True))
+_FALSE = frozenset(('n', 'no', 'off', '0', 'false', 'f', 0, 0.0, False))
+
+
 def _label(item):
     """How messages name a desired service: its name, else its key fields."""
     if item.get('name'):
@@ -672,6 +741,49 @@ def _label(item):
     if item.get('fwmark') is not None:
         return 'service fwmark %s' % item['fwmark']
     return 'service %s %s:%s' % (item.get('protocol') or 'tcp', item.get('address'), item.get('port'))
+
+
+def _to_str(value):
+    if isinstance(value, (dict, list)):
+        raise ValueError('%r is not a string' % (value,))
+    return value if isinstance(value, str) else str(value)
+
+
+def _to_int(value):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    raise ValueError('%r is not an integer' % (value,))
+
+
+def _to_bool(value):
+    key = value.lower() if isinstance(value, str) else value
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError('%r is not a boolean' % (value,))
+
+
+def _to_list(value, elements):
+    if isinstance(value, str) and elements == 'str':
+        value = value.split(',')
+    if not isinstance(value, list):
+        raise ValueError('%r is not a list' % (value,))
+    if elements == 'dict':
+        if not all(isinstance(element, dict) for element in value):
+            raise ValueError('every element must be a dictionary')
+        return value
+    return [_to_str(element) for element in value]
+
+
+_CONVERTERS = {'str': _to_str, 'int': _to_int, 'bool': _to_bool}
 
 
 class _Checker(object):
@@ -683,16 +795,40 @@ class _Checker(object):
     def error(self, where, field, message):
         self.errors.append('%s: %s: %s' % (where, field, message))
 
-    def integer(self, where, field, value, low, high):
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
+    def typed(self, where, item, options, required=()):
+        """The given fields of ``item`` converted to their documented types.
+
+        Unknown fields, values of the wrong type or outside their choices, and
+        missing required fields are reported; None counts as not given.
+        """
+        typed = {}
+        for field, value in item.items():
+            option = options.get(field)
+            if option is None:
+                self.error(where, field, 'unknown field (known: %s)' % ', '.join(sorted(options)))
+                continue
+            if value is None:
+                continue
             try:
-                value = int(value)
-            except (TypeError, ValueError):
-                self.error(where, field, '%r is not an integer' % (value,))
-                return None
-        if not low <= value <= high:
+                if option['type'] == 'list':
+                    value = _to_list(value, option['elements'])
+                else:
+                    value = _CONVERTERS[option['type']](value)
+            except ValueError as exc:
+                self.error(where, field, str(exc))
+                continue
+            if 'choices' in option and value not in option['choices']:
+                self.error(where, field, '%r is not one of %s' % (value, ', '.join(option['choices'])))
+                continue
+            typed[field] = value
+        for field in required:
+            if item.get(field) is None:
+                self.error(where, field, 'is required')
+        return typed
+
+    def in_range(self, where, field, value, low, high):
+        """``value`` (an int or None) if it lies in low-high; None and an error otherwise."""
+        if value is not None and not low <= value <= high:
             self.error(where, field, '%d is out of range %d-%d' % (value, low, high))
             return None
         return value
@@ -718,7 +854,7 @@ def _check_service_key(check, where, item):
         for field in ('address', 'port', 'protocol'):
             if item.get(field) is not None:
                 check.error(where, field, 'cannot be combined with fwmark (a fwmark service has no %s)' % field)
-        fwmark = check.integer(where, 'fwmark', fwmark, 1, MAX_FWMARK)
+        fwmark = check.in_range(where, 'fwmark', fwmark, 1, MAX_FWMARK)
         return service_key(None, fwmark=fwmark, family=family) if fwmark else None
     protocol = check.choice(where, 'protocol', protocol or 'tcp', tuple(PROTOCOL_OPTIONS))
     if item.get('address') is None:
@@ -728,7 +864,7 @@ def _check_service_key(check, where, item):
     if item.get('port') is None:
         check.error(where, 'port', 'is required unless fwmark is given')
         return None
-    port = check.integer(where, 'port', item['port'], 0, 65535)
+    port = check.in_range(where, 'port', item['port'], 0, 65535)
     if port == 0 and not item.get('persistence_timeout') and item.get('state') != 'absent':
         check.error(where, 'port', '0 (any port) needs persistence_timeout')
     if address and family and family != family_of(address):
@@ -748,7 +884,7 @@ def _check_service_settings(check, where, item, key):
         except ValueError as exc:
             check.error(where, 'scheduler_flags', '%s is not valid for scheduler %s (use %s)'
                         % (exc, scheduler, ', '.join(scheduler_flag_names(scheduler))))
-    timeout = check.integer(where, 'persistence_timeout', item.get('persistence_timeout'),
+    timeout = check.in_range(where, 'persistence_timeout', item.get('persistence_timeout'),
                             0, MAX_PERSISTENCE_TIMEOUT)
     netmask = item.get('persistence_netmask')
     if netmask is not None:
@@ -779,7 +915,7 @@ def _check_tunnel(check, where, item, forwarding):
         return {}
     tunnel_type = tunnel_type or 'ipip'
     if tunnel_type == 'gue':
-        tunnel_port = check.integer(where, 'tunnel_port', tunnel_port, 1, 65535)
+        tunnel_port = check.in_range(where, 'tunnel_port', tunnel_port, 1, 65535)
         if tunnel_port is None and item.get('tunnel_port') is None:
             check.error(where, 'tunnel_port', 'is required with tunnel_type gue')
     elif tunnel_port is not None:
@@ -795,13 +931,16 @@ def _check_forwarding(check, where, value):
     return check.choice(where, 'forwarding', FORWARDING_ALIASES.get(value, value), tuple(FORWARDING_OPTIONS))
 
 
-def _check_real_server(check, where, item, key, service_forwarding):
+def _check_real_server(check, where, raw, key, service_forwarding):
     """A RealServer from desired input, or None when it has errors.
 
     ``service_forwarding`` is the service's validated default, None when it
     was invalid (that error is already reported on the service).
     """
     errors_before = len(check.errors)
+    item = check.typed(where, raw, REAL_SERVER_OPTIONS, _REAL_SERVER_REQUIRED)
+    if len(check.errors) > errors_before:
+        return None
     forwarding = _check_forwarding(check, where, item['forwarding']) if item.get('forwarding') else service_forwarding
     if forwarding is None:
         return None
@@ -809,13 +948,13 @@ def _check_real_server(check, where, item, key, service_forwarding):
     if address and key and family_of(address) != key.family and forwarding != 'tun':
         check.error(where, 'family', 'address %s is %s but the service is %s (mixing families needs forwarding tun)'
                     % (address, family_of(address), key.family))
-    port = check.integer(where, 'port', item.get('port'), 0, 65535)
+    port = check.in_range(where, 'port', item.get('port'), 0, 65535)
     if key and not key.fwmark and forwarding in ('dr', 'tun') and port not in (None, key.port):
         check.error(where, 'port', '%d differs from the service port %d; only forwarding nat can map ports'
                     % (port, key.port))
-    weight = check.integer(where, 'weight', item.get('weight'), 0, 65535)
-    upper = check.integer(where, 'upper_threshold', item.get('upper_threshold'), 0, MAX_THRESHOLD) or 0
-    lower = check.integer(where, 'lower_threshold', item.get('lower_threshold'), 0, MAX_THRESHOLD) or 0
+    weight = check.in_range(where, 'weight', item.get('weight'), 0, 65535)
+    upper = check.in_range(where, 'upper_threshold', item.get('upper_threshold'), 0, MAX_THRESHOLD) or 0
+    lower = check.in_range(where, 'lower_threshold', item.get('lower_threshold'), 0, MAX_THRESHOLD) or 0
     if lower > upper:
         check.error(where, 'lower_threshold', '%d is above upper_threshold %d (0 means none)' % (lower, upper))
     tunnel = _check_tunnel(check, where, item, forwarding)
@@ -836,28 +975,32 @@ def desired_state(services):
     check = _Checker()
     desired = DesiredState({}, set(), {})
     seen = {}
-    for item in services or []:
-        where = _label(item)
+    for raw in services or []:
+        where = _label(raw)
+        errors_before = len(check.errors)
+        item = check.typed(where, raw, SERVICE_OPTIONS)
+        if len(check.errors) > errors_before:
+            continue  # the checks below would only repeat a type error
         key = _check_service_key(check, where, item)
         if key is not None and key in seen:
             check.error(where, 'key', 'duplicate of %s (%s)' % (seen[key], service_label(key)))
         elif key is not None:
             seen[key] = where
-        if item.get('state', 'present') == 'absent':
+        if item.get('state') == 'absent':
             if key is not None:
                 desired.absent_services.add(key)
             continue
         settings = _check_service_settings(check, where, item, key)
         forwarding = _check_forwarding(check, where, item.get('forwarding') or 'dr')
         real_servers, absent = [], set()
-        for rs_index, rs_item in enumerate(item.get('real_servers') or []):
+        for rs_index, rs_item in enumerate(item.get('real_servers', ())):
             rs_where = '%s: real_servers[%d] (%s)' % (where, rs_index, rs_item.get('address'))
             rs = _check_real_server(check, rs_where, rs_item, key, forwarding)
             if rs is None:
                 continue
             if rs.key in absent or any(other.key == rs.key for other in real_servers):
                 check.error(rs_where, 'address', 'duplicate real server %s' % format_endpoint(*rs.key))
-            elif rs_item.get('state', 'present') == 'absent':
+            elif rs_item.get('state') == 'absent':  # a valid choice: _check_real_server checked it
                 absent.add(rs.key)
             else:
                 real_servers.append(rs)

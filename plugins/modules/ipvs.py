@@ -23,7 +23,8 @@ description:
   - C(ipvsadm -R) reports a line it cannot apply on standard error, carries on with the rest and still exits 0, so
     the module re-reads the table after applying and fails, listing the changes that did not take, when the table
     differs from the desired state.
-  - Input is validated before anything is touched; each error names the service and the field.
+  - Input is validated before anything is touched; each error names the service and the field. Unknown fields,
+    values of the wrong type and every rule below are reported together.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
@@ -186,6 +187,14 @@ options:
         C(/etc/sysconfig/ipvsadm).
       - The file is only rewritten when its content changes.
     type: path
+  return_table:
+    description:
+      - Return the resulting table in RV(services) also when nothing changed.
+      - By default RV(services) is only returned when the run changed (or, in check mode, would change) something,
+        or when the kernel did not take every change. A large unchanged table is not worth serialising on every run;
+        M(lvs.cluster.ipvs_info) reads the table with its counters.
+    type: bool
+    default: false
   ipvsadm_path:
     description:
       - Path of the C(ipvsadm) binary. By default it is looked up in the E(PATH) and the system binary directories.
@@ -283,8 +292,11 @@ unapplied:
   sample:
     - -A -t 10.10.0.100:80 -s twos
 services:
-  description: The table after the run (in check mode, the predicted table).
-  returned: always
+  description:
+    - The table after the run (in check mode, the predicted table).
+    - Returned when the run changed or would change something, when verification fails (the table as the kernel
+      then holds it), and always with O(return_table=true).
+  returned: when changed, on failed verification, or with O(return_table=true)
   type: list
   elements: dict
   contains:
@@ -351,41 +363,38 @@ services:
 """
 
 import os
+import threading
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
 
-SERVICE_OPTIONS = dict(
-    name=dict(type='str'),
-    address=dict(type='str'),
-    port=dict(type='int'),
-    protocol=dict(type='str'),
-    fwmark=dict(type='int'),
-    family=dict(type='str'),
-    scheduler=dict(type='str', default=ipvs.DEFAULT_SCHEDULER),
-    scheduler_flags=dict(type='list', elements='str', default=[]),
-    persistence_timeout=dict(type='int'),
-    persistence_netmask=dict(type='str'),
-    persistence_engine=dict(type='str'),
-    one_packet=dict(type='bool', default=False),
-    forwarding=dict(type='str', default='dr'),
-    state=dict(type='str', choices=['present', 'absent'], default='present'),
-    real_servers=dict(type='list', elements='dict', default=[], options=dict(
-        address=dict(type='str', required=True),
-        port=dict(type='int'),
-        weight=dict(type='int', default=ipvs.DEFAULT_WEIGHT),
-        forwarding=dict(type='str'),
-        upper_threshold=dict(type='int', default=0),
-        lower_threshold=dict(type='int', default=0),
-        tunnel_type=dict(type='str'),
-        tunnel_port=dict(type='int'),
-        tunnel_checksum=dict(type='str'),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-    )),
-)
-
 PROC_IPVS = '/proc/net/ip_vs'
 SYS_MODULE = '/sys/module'
+SAVE = ['-S', '-n']
+THRESHOLDS = ['-L', '-n', '--thresholds']
+
+
+class _Background(threading.Thread):
+    """``function(*args, **kwargs)`` in a thread; result() waits for it and returns (or raises) its outcome."""
+
+    def __init__(self, function, *args, **kwargs):
+        super(_Background, self).__init__()
+        self._call = (function, args, kwargs)
+        self._outcome = self._error = None
+        self.start()
+
+    def run(self):
+        function, args, kwargs = self._call
+        try:
+            self._outcome = function(*args, **kwargs)
+        except Exception as exc:  # re-raised in the caller's thread by result()
+            self._error = exc
+
+    def result(self):
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._outcome
 
 
 class Ipvsadm(object):
@@ -395,20 +404,26 @@ class Ipvsadm(object):
         self.module = module
         self.path = module.params['ipvsadm_path'] or module.get_bin_path('ipvsadm', required=True)
 
-    def run(self, args, data=None):
-        return self.module.run_command([self.path] + args, data=data)
+    def run(self, args, data=None, handle_exceptions=True):
+        return self.module.run_command([self.path] + args, data=data, handle_exceptions=handle_exceptions)
 
     def read_table(self):
-        """The table from ``-S -n``, completed with thresholds from ``-L -n --thresholds``."""
-        saved = self._read(['-S', '-n'])
-        listing = self._read(['-L', '-n', '--thresholds'])
+        """The table from ``-S -n``, completed with thresholds from ``-L -n --thresholds``.
+
+        Both reads run at once: ipvsadm makes a netlink request per service,
+        so on a large table each read takes about as long as the whole rest of
+        a no-op run, and the kernel answers two readers in parallel.
+        """
+        thresholds = _Background(self.run, THRESHOLDS, handle_exceptions=False)
+        saved = self._checked(SAVE, self.run(SAVE))
+        listing = self._checked(THRESHOLDS, thresholds.result())
         try:
             return ipvs.apply_thresholds(ipvs.parse_save(saved), ipvs.parse_listing(listing, 'thresholds'))
         except ipvs.ParseError as exc:
             self.module.fail_json(msg='Cannot parse ipvsadm output: %s' % exc)
 
-    def _read(self, args):
-        rc, out, err = self.run(args)
+    def _checked(self, args, outcome):
+        rc, out, err = outcome
         if rc != 0:
             loaded = 'loaded' if os.path.exists(PROC_IPVS) else 'not loaded (and modprobe could not load it)'
             self.module.fail_json(msg='Cannot read the IPVS table with ipvsadm %s: %s. The ip_vs kernel module is %s.'
@@ -492,14 +507,19 @@ def converge(module, ipvsadm, desired):
         target = apply_and_verify(module, ipvsadm, commands, target, desired, result)
     if module.params['save']:
         result['changed'] |= write_save_file(module, module.params['save'], ipvs.render_save_text(target))
-    result['services'] = table_result(target)
+    if result['changed'] or module.params['return_table']:
+        result['services'] = table_result(target)
     return result
 
 
+# No suboptions for services: ipvs.desired_state() checks every field of every
+# service and real server (types, choices, unknown fields) and names the service
+# in its messages; see ipvs.SERVICE_OPTIONS, which DOCUMENTATION matches.
 ARGUMENT_SPEC = dict(
-    services=dict(type='list', elements='dict', default=[], options=SERVICE_OPTIONS),
+    services=dict(type='list', elements='dict', default=[]),
     purge=dict(type='bool', default=False),
     save=dict(type='path'),
+    return_table=dict(type='bool', default=False),
     ipvsadm_path=dict(type='path'),
 )
 

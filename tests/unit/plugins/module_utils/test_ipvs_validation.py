@@ -72,6 +72,20 @@ CASES = [
      'real_servers[1] (10.10.0.11): address: duplicate real server 10.10.0.11:80'),
     ('unnamed service', [dict(address='10.10.0.100', port=80, scheduler='x')],
      "service tcp 10.10.0.100:80: scheduler: 'x' is not one of"),
+    # Types, choices and unknown fields: what AnsibleModule's suboptions used to check.
+    ('unknown service field', [web(sheduler='rr')], "service 'web': sheduler: unknown field (known: address,"),
+    ('unknown server field', [server(wieght=2)], "real_servers[0] (10.10.0.11): wieght: unknown field (known: address,"),
+    ('port type', [web(port='http')], "service 'web': port: 'http' is not an integer"),
+    ('bool port', [web(port=True)], "service 'web': port: True is not an integer"),
+    ('fractional weight', [server(weight=1.5)], 'real_servers[0] (10.10.0.11): weight: 1.5 is not an integer'),
+    ('one_packet type', [web(one_packet='maybe')], "service 'web': one_packet: 'maybe' is not a boolean"),
+    ('address type', [web(address=['10.10.0.100'])], "service 'web': address: ['10.10.0.100'] is not a string"),
+    ('flags type', [web(scheduler_flags={'flag-1': True})], "service 'web': scheduler_flags: {'flag-1': True} is not a list"),
+    ('real_servers type', [web(real_servers='10.10.0.11')], "service 'web': real_servers: '10.10.0.11' is not a list"),
+    ('real server type', [web(real_servers=['10.10.0.11'])], "service 'web': real_servers: every element must be a dictionary"),
+    ('service state', [web(state='gone')], "service 'web': state: 'gone' is not one of present, absent"),
+    ('server state', [server(state='down')], "real_servers[0] (10.10.0.11): state: 'down' is not one of present, absent"),
+    ('server address required', [web(real_servers=[dict(weight=2)])], 'real_servers[0] (None): address: is required'),
 ]
 
 
@@ -80,6 +94,23 @@ def test_bad_input_names_service_and_field(services, message):
     with pytest.raises(ipvs.ValidationError) as caught:
         ipvs.desired_state(services)
     assert any(message in error for error in caught.value.errors), caught.value.errors
+
+
+def test_a_type_error_is_not_repeated_by_the_checks_that_follow():
+    with pytest.raises(ipvs.ValidationError) as caught:
+        ipvs.desired_state([web(port='http'), web(name='web2', real_servers=[dict(weight=2)])])
+    assert caught.value.errors == ["service 'web': port: 'http' is not an integer",
+                                   "service 'web2': real_servers[0] (None): address: is required"]
+
+
+def test_values_are_converted_like_ansible_options():
+    desired = ipvs.desired_state([web(port='80', one_packet='on', scheduler='sh', scheduler_flags='sh-port',
+                                      persistence_timeout=60.0, persistence_netmask=24,
+                                      real_servers=[dict(address='10.10.0.11', weight='3')])])
+    service = desired.services[ipvs.service_key('tcp', '10.10.0.100', 80)]
+    assert (service.one_packet, service.scheduler_flags, service.persistence_timeout) == (True, ('sh-port',), 60)
+    assert service.persistence_netmask == '255.255.255.0'
+    assert [rs.weight for rs in service.real_servers.values()] == [3]
 
 
 def test_every_problem_is_reported_at_once():

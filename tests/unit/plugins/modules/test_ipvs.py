@@ -59,6 +59,24 @@ def test_converges_in_one_restore_and_is_idempotent(kernel, capsys):
     again = run_module(capsys, services=[WEB])
     assert (again['changed'], again['commands']) == (False, [])
     assert len(kernel.restores) == 1
+    assert 'services' not in again  # an unchanged table is returned on request only
+
+
+def test_return_table_returns_an_unchanged_table(kernel, capsys):
+    run_module(capsys, services=[WEB])
+    result = run_module(capsys, services=[], return_table=True)
+    assert result['changed'] is False
+    assert [service['address'] for service in result['services']] == ['10.10.0.100']
+
+
+def test_both_reads_fail_cleanly_when_ipvsadm_cannot_run(kernel, capsys, monkeypatch):
+    def missing(self, args, data=None, handle_exceptions=True, **kwargs):
+        if handle_exceptions:
+            raise SystemExit(basic.AnsibleModule.fail_json(self, msg='[Errno 2] No such file or directory'))
+        raise OSError(2, 'No such file or directory')
+    monkeypatch.setattr(basic.AnsibleModule, 'run_command', missing)
+    result = run_module(capsys, services=[WEB])
+    assert result['failed'] is True and 'No such file' in result['msg']
 
 
 def test_check_mode_reports_and_changes_nothing(kernel, capsys):
@@ -105,6 +123,25 @@ def test_invalid_input_fails_before_touching_the_kernel(kernel, capsys):
     assert result['failed'] is True
     assert "service 'web': port: 70000 is out of range 0-65535" in result['msg']
     assert kernel.commands == []
+
+
+def test_unknown_and_mistyped_fields_name_the_service(kernel, capsys):
+    result = run_module(capsys, services=[dict(WEB, wieght=2), dict(WEB, name='api', port='eighty')])
+    assert result['failed'] is True
+    assert result['errors'] == [
+        "service 'web': wieght: unknown field (known: address, family, forwarding, fwmark, name, one_packet, "
+        "persistence_engine, persistence_netmask, persistence_timeout, port, protocol, real_servers, scheduler, "
+        "scheduler_flags, state)",
+        "service 'api': port: 'eighty' is not an integer"]
+    assert kernel.commands == []
+
+
+def test_values_are_converted_like_ansible_options(kernel, capsys):
+    service = dict(WEB, port='80', one_packet='yes', scheduler_flags='flag-1,flag-2',
+                   real_servers=[dict(address='10.10.0.11', weight='2')])
+    result = run_module(capsys, services=[service])
+    assert result['commands'] == ['-A -t 10.10.0.100:80 -s wrr -o -b flag-1,flag-2',
+                                  '-a -t 10.10.0.100:80 -r 10.10.0.11:80 -g -w 2']
 
 
 def test_scheduler_modules_missing_from_sys_module_are_loaded(kernel, capsys):
@@ -157,7 +194,7 @@ def captured_table():
 def test_captured_table_declared_as_returned_needs_no_change(kernel, capsys):
     kernel.table = captured_table()
     declared = [service.to_dict() for service in ipvs.sorted_services(kernel.table)]
-    result = run_module(capsys, services=declared, purge=True)
+    result = run_module(capsys, services=declared, purge=True, return_table=True)
     assert (result['changed'], result['commands']) == (False, [])
     assert result['services'] == declared
 
