@@ -16,8 +16,10 @@ Two halves in one file:
              1. converge N services x 2 real servers from an empty table with
                 the module vs one ``ipvsadm -R`` of the same rules;
              2. a no-op module run vs ``ipvsadm -S -n`` plus ``python3 -c pass``
-                (the least any Python module must do), and the floor every
-                Ansible module pays: importing AnsibleModule;
+                (the least any Python module must do), and two floors: what
+                every Ansible module pays (importing AnsibleModule), and what
+                any module taking this ``services`` list pays (an AnsibleModule
+                that only loads, checks and echoes the same arguments);
              3. a module run changing 1 % of the weights (time, restore lines);
              4. one ``ipvsadm`` process per rule, for the same table.
 
@@ -68,11 +70,23 @@ def timed(command, data=None):
     return elapsed, result.stdout
 
 
-def run_module(services, work):
+# An Ansible module that does nothing with its arguments: the cost of the input itself
+# (JSON load, argument_spec validation and its deep copy, logging, the echoed invocation).
+ARGUMENTS_ONLY_MODULE = """
+from ansible.module_utils.basic import AnsibleModule
+AnsibleModule(argument_spec=dict(services=dict(type='list', elements='dict', default=[]))).exit_json(changed=False)
+"""
+
+
+def args_file(services, work):
     path = os.path.join(work, 'args.json')
     with open(path, 'w') as handle:
         json.dump(dict(ANSIBLE_MODULE_ARGS=dict(services=services)), handle)
-    elapsed, out = timed([sys.executable, MODULE, path])
+    return path
+
+
+def run_module(services, work, module=MODULE):
+    elapsed, out = timed([sys.executable, module, args_file(services, work)])
     return elapsed, json.loads(out)
 
 
@@ -99,7 +113,10 @@ def measure(count, repeats, per_rule_limit):
         converge.append(elapsed)
     results.update(restore_s=median(restore), converge_s=median(converge))
 
-    noop, baseline, floor = [], [], []
+    arguments_only = os.path.join(work, 'arguments_only.py')
+    with open(arguments_only, 'w') as handle:
+        handle.write(ARGUMENTS_ONLY_MODULE)
+    noop, baseline, floor, arguments_floor = [], [], [], []
     for dummy in range(repeats):
         elapsed, result = run_module(services, work)
         assert not result['changed'], result['commands'][:5]
@@ -107,7 +124,9 @@ def measure(count, repeats, per_rule_limit):
         baseline.append(timed(['ipvsadm', '-S', '-n'])[0] + timed([sys.executable, '-c', 'pass'])[0])
         # What every Ansible module pays before doing anything: Python plus AnsibleModule's import.
         floor.append(timed([sys.executable, '-c', 'from ansible.module_utils.basic import AnsibleModule'])[0])
-    results.update(noop_s=median(noop), save_plus_python_s=median(baseline), ansible_import_floor_s=median(floor))
+        arguments_floor.append(run_module(services, work, arguments_only)[0])
+    results.update(noop_s=median(noop), save_plus_python_s=median(baseline), ansible_import_floor_s=median(floor),
+                   arguments_only_floor_s=median(arguments_floor))
 
     changed = [dict(service) for service in services]
     picked = changed[::100]  # 1 % of the services get a new weight on their first real server
@@ -129,6 +148,7 @@ def measure(count, repeats, per_rule_limit):
         converge_vs_restore=results['converge_s'] / results['restore_s'],
         noop_vs_save_plus_python=results['noop_s'] / results['save_plus_python_s'],
         import_floor_vs_save_plus_python=results['ansible_import_floor_s'] / results['save_plus_python_s'],
+        arguments_floor_vs_save_plus_python=results['arguments_only_floor_s'] / results['save_plus_python_s'],
         speedup_vs_per_rule=results['per_rule_full_table_s'] / results['converge_s'],
     )
     shutil.rmtree(work)
