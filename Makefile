@@ -23,12 +23,12 @@ export ANSIBLE_CALLBACKS_ENABLED := ansible.posix.profile_tasks
 # (community.docker's default timeout is 60 s).
 export DOCKER_TIMEOUT := 300
 
-.PHONY: help venv check lint unit sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
+.PHONY: help venv check lint unit examples sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
 
 help:
 	@echo "make demo        lab up, roll out the lab cluster, show traffic through the VIP"
 	@echo "make test        lint, unit, ansible-test sanity, every Molecule scenario on the lab"
-	@echo "make check       lint + unit tests (minutes, no lab)"
+	@echo "make check       lint, unit tests, example inventories (minutes, no lab)"
 	@echo "make lab-up | lab-down | lab-status"
 	@echo "make fixtures    re-capture ipvsadm output from the lab kernel"
 
@@ -44,7 +44,7 @@ $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../.. $@
 
-check: lint unit
+check: lint unit examples
 
 lint: venv
 	yamllint --strict .
@@ -52,6 +52,10 @@ lint: venv
 
 unit: venv
 	pytest -q tests/unit
+
+# Every inventory in inventories/examples lists and passes site.yml --syntax-check.
+examples: venv
+	tests/examples.sh
 
 # ansible-test needs the tree under ansible_collections/lvs/cluster and, offline,
 # a get-pip stand-in in its cache (it would download get-pip.py otherwise).
