@@ -722,7 +722,6 @@ SERVICE_OPTIONS = dict(
 )
 
 
-
 def _required(options):
     return tuple(field for field, option in options.items() if option.get('required'))
 
@@ -885,7 +884,7 @@ def _check_service_settings(check, where, item, key):
             check.error(where, 'scheduler_flags', '%s is not valid for scheduler %s (use %s)'
                         % (exc, scheduler, ', '.join(scheduler_flag_names(scheduler))))
     timeout = check.in_range(where, 'persistence_timeout', item.get('persistence_timeout'),
-                            0, MAX_PERSISTENCE_TIMEOUT)
+                             0, MAX_PERSISTENCE_TIMEOUT)
     netmask = item.get('persistence_netmask')
     if netmask is not None:
         if not timeout:

@@ -15,7 +15,8 @@ author:
   - LVS cluster collection developers (@lvs-cluster)
 description:
   - Converges the kernel's IP Virtual Server table to the declared virtual services and their real servers.
-  - Reads the table once (C(ipvsadm -S -n) plus C(ipvsadm -L -n --thresholds), because the save format omits thresholds),
+  - Reads the table once (C(ipvsadm -S -n) and, at the same time, C(ipvsadm -L -n --thresholds), because the save format
+    omits thresholds),
     compares it with the desired state as sets keyed by protocol, address and port (or firewall mark and family),
     and applies the whole difference in one C(ipvsadm -R) process.
   - Edits services (C(-E)) and real servers (C(-e)) in place where the kernel allows it, adds new services before
