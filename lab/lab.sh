@@ -144,11 +144,10 @@ down() {
   pid=$(cat "$run/qemu.pid")
   # A clean poweroff keeps the cached disk consistent: ask systemd in the VM through Docker
   # (the call itself may fail as the VM goes down), then give the emulated shutdown time.
-  local i
   if DOCKER_HOST=$vm_docker_host docker image inspect "$image" >/dev/null 2>&1; then
     DOCKER_HOST=$vm_docker_host docker run --rm --privileged --pid=host "$image" \
       nsenter -t 1 -m -u -n -i systemctl poweroff >/dev/null 2>&1 || true
-    for i in $(seq 180); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    for _ in $(seq 180); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
   fi
   if kill -0 "$pid" 2>/dev/null; then
     say "VM did not power off within 180 s; killing QEMU"

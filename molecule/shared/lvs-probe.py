@@ -6,8 +6,10 @@
       verified, the lab's certificates are self-signed); prints JSON
       {"nodes": {body: count}, "failed": n}.
   lvs-probe udp HOST PORT N
-      N datagrams, each from a new socket (a new IPVS connection); prints
-      the same JSON, the nodes being the replies.
+      N datagrams, each from a new socket (a new IPVS connection), sent
+      again once on the same socket when no reply came within 2 s (as a DNS
+      client would); prints the same JSON, the nodes being the replies, and
+      "resent", the number of datagrams sent twice.
   lvs-probe loop URL SECONDS INTERVAL TIMEOUT
       A request every INTERVAL seconds for SECONDS; prints JSON with the
       number of requests, failures, the longest time without a successful
@@ -31,14 +33,20 @@ def get(url, timeout):
         return None, repr(exc)
 
 
+RESENT = [0]  # datagrams sent a second time
+
+
 def datagram(host, port, timeout):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.settimeout(timeout)
-        try:
-            sock.sendto(b"lvs-probe", (host, port))
-            return 200, sock.recv(512).decode().strip()
-        except OSError as exc:
-            return None, repr(exc)
+        for attempt in range(2):
+            try:
+                sock.sendto(b"lvs-probe", (host, port))
+                return 200, sock.recv(512).decode().strip()
+            except OSError as exc:
+                error = repr(exc)
+                RESENT[0] += attempt == 0
+        return None, error
 
 
 def count(ask, n):
@@ -82,6 +90,7 @@ def main(argv):
         result = count(lambda: get(argv[2], 2), int(argv[3]))
     elif argv[1] == "udp":
         result = count(lambda: datagram(argv[2], int(argv[3]), 2), int(argv[4]))
+        result["resent"] = RESENT[0]
     else:
         result = loop(argv[2], float(argv[3]), float(argv[4]), float(argv[5]))
     print(json.dumps(result))
