@@ -179,7 +179,7 @@ def bundle():
 
 
 def lab(args):
-    name = 'ipvs-bench-%d' % os.getpid()
+    name = 'bench-ipvs-%d' % os.getpid()
     root = bundle()
     docker('run', '-d', '--privileged', '--name', name, args.image)
     try:
