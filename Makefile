@@ -85,13 +85,19 @@ lab-status:
 fixtures: venv lab-up
 	eval "$$($(LAB) env)" && tests/fixtures/capture.sh
 
-# Every scenario in turn on the lab; per-scenario wall times at the end.
+# Every scenario in turn on the lab, each logged to .build/molecule-<scenario>.log;
+# at the end, per-scenario wall times and, for a failed one, its failed tasks (CI
+# shows only the tail of the output).
 molecule: venv lab-up
 	eval "$$($(LAB) env)"; failed=0; mkdir -p .build; : >.build/molecule-times; \
 	for s in $(SCENARIOS); do \
 	  start=$$SECONDS; \
-	  if molecule test -s $$s; then r=passed; else r=FAILED; failed=1; fi; \
+	  if molecule test -s $$s 2>&1 | tee .build/molecule-$$s.log; then r=passed; else r=FAILED; failed=1; fi; \
 	  echo "$$s $$r $$((SECONDS - start)) s" >>.build/molecule-times; \
+	done; \
+	for s in $$(awk '$$2 == "FAILED" {print $$1}' .build/molecule-times); do \
+	  echo "== $$s: failed tasks (whole log: .build/molecule-$$s.log)"; \
+	  grep -B 3 -A 25 -E '^(fatal|failed): ' .build/molecule-$$s.log | cut -c 1-400 | tail -n 150 || true; \
 	done; \
 	echo "== Molecule scenarios (wall time)"; column -t .build/molecule-times; \
 	exit $$failed
