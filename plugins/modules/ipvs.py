@@ -187,7 +187,17 @@ options:
         so it survives a reboot. Debian's C(ipvsadm) package reads C(/etc/ipvsadm.rules); RHEL uses
         C(/etc/sysconfig/ipvsadm).
       - The file is only rewritten when its content changes.
+      - O(save_scope) says which services it holds.
     type: path
+  save_scope:
+    description:
+      - What O(save) writes. V(table) is the whole resulting table, as C(ipvsadm -S) saves it.
+      - V(declared) is only the services declared in O(services). Use it on a director where keepalived owns other
+        virtual services, so that the file does not bring back at boot, before keepalived's checks run, services
+        that keepalived manages (or no longer has).
+    type: str
+    choices: [table, declared]
+    default: table
   return_table:
     description:
       - Return the resulting table in RV(services) also when nothing changed.
@@ -228,6 +238,17 @@ EXAMPLES = r"""
             weight: 2
           - address: 10.10.0.12
     save: /etc/ipvsadm.rules
+
+- name: Next to services of keepalived, save only the declared ones
+  lvs.cluster.ipvs:
+    services:
+      - name: static
+        address: 10.10.0.100
+        port: 81
+        real_servers:
+          - address: 10.10.0.11
+    save: /etc/ipvsadm.rules
+    save_scope: declared
 
 - name: HTTP and HTTPS joined by firewall mark 10, persistent, NAT
   lvs.cluster.ipvs:
@@ -495,6 +516,11 @@ def apply_and_verify(module, ipvsadm, commands, target, desired, result):
     return actual
 
 
+def saved_table(target, desired, scope):
+    """What the save file holds: the whole table, or only the declared services."""
+    return target if scope == 'table' else ipvs.restrict(target, set(desired.services))
+
+
 def converge(module, ipvsadm, desired):
     current = read_current(module, ipvsadm)
     target = ipvs.target_table(current, desired, module.params['purge'])
@@ -507,7 +533,8 @@ def converge(module, ipvsadm, desired):
         load_kernel_modules(module, set(service.scheduler for service in plan.add_services + plan.edit_services))
         target = apply_and_verify(module, ipvsadm, commands, target, desired, result)
     if module.params['save']:
-        result['changed'] |= write_save_file(module, module.params['save'], ipvs.render_save_text(target))
+        saved = saved_table(target, desired, module.params['save_scope'])
+        result['changed'] |= write_save_file(module, module.params['save'], ipvs.render_save_text(saved))
     if result['changed'] or module.params['return_table']:
         result['services'] = table_result(target)
     return result
@@ -520,6 +547,7 @@ ARGUMENT_SPEC = dict(
     services=dict(type='list', elements='dict', default=[]),
     purge=dict(type='bool', default=False),
     save=dict(type='path'),
+    save_scope=dict(type='str', default='table', choices=['table', 'declared']),
     return_table=dict(type='bool', default=False),
     ipvsadm_path=dict(type='path'),
 )

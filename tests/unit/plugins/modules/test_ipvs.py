@@ -175,6 +175,17 @@ def test_save_file_is_written_once(kernel, capsys, tmp_path):
     assert third['changed'] is True and rules.read_text() == u'stale\n'
 
 
+def test_save_scope_declared_leaves_other_owners_services_out(kernel, capsys, tmp_path):
+    keepalived_owned = dict(address='10.10.0.200', port=25, real_servers=[dict(address='10.10.0.21')])
+    kernel.table = ipvs.desired_state([keepalived_owned]).services
+    rules = tmp_path / 'ipvsadm.rules'
+    declared = run_module(capsys, services=[WEB], save=str(rules), save_scope='declared')
+    assert rules.read_text().splitlines() == declared['commands']
+    whole = run_module(capsys, services=[WEB], save=str(rules))
+    assert whole['changed'] is True
+    assert '-A -t 10.10.0.200:25 -s wlc' in rules.read_text().splitlines()
+
+
 def test_purge_removes_what_is_not_declared(kernel, capsys):
     kernel.table = ipvs.desired_state([WEB, dict(address='10.10.0.200', port=25)]).services
     result = run_module(capsys, services=[dict(WEB, state='absent')], purge=True)
