@@ -97,7 +97,7 @@ molecule: venv lab-up
 	done; \
 	for s in $$(awk '$$2 == "FAILED" {print $$1}' .build/molecule-times); do \
 	  echo "== $$s: failed tasks (whole log: .build/molecule-$$s.log)"; \
-	  grep -B 3 -A 25 -E '^(fatal|failed): ' .build/molecule-$$s.log | cut -c 1-400 | tail -n 150 || true; \
+	  sed 's/\x1b\[[0-9;]*m//g' .build/molecule-$$s.log | grep -B 3 -A 25 -E '\[ERROR\]: Task failed|(fatal|failed): \[' | cut -c 1-400 | tail -n 150 || true; \
 	done; \
 	echo "== Molecule scenarios (wall time)"; column -t .build/molecule-times; \
 	exit $$failed
