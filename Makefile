@@ -90,18 +90,22 @@ fixtures: venv lab-up
 # shows only the tail of the output).
 # LVS_TEST_DEADLINE (epoch seconds, set by .ci/run): the lab's speed follows the
 # machine's (emulated CPU), and CI stops at a hard limit. A scenario is skipped, and
-# reported as SKIPPED, when it would likely end past the deadline: its estimate is
-# 5/4 of the longest scenario run so far.
+# reported as SKIPPED, when it would likely end past the deadline. Its estimate is 5/4
+# of its length in SCENARIO_WEIGHTS at the pace of the scenarios run before it; the
+# first one always runs.
+SCENARIO_WEIGHTS := default=100 ipvs_module=10 topologies=110 lab_smoke=10
 molecule: venv lab-up
-	eval "$$($(LAB) env)"; failed=0; longest=0; mkdir -p .build; : >.build/molecule-times; \
+	eval "$$($(LAB) env)"; failed=0; spent=0; spent_weight=0; mkdir -p .build; : >.build/molecule-times; \
 	for s in $(SCENARIOS); do \
-	  if [ -n "$${LVS_TEST_DEADLINE:-}" ] && [ $$(( $$(date +%s) + longest * 5 / 4 )) -gt "$$LVS_TEST_DEADLINE" ]; then \
-	    printf '%s\tSKIPPED\testimate %s s, %s s left before LVS_TEST_DEADLINE\n' $$s $$((longest * 5 / 4)) $$((LVS_TEST_DEADLINE - $$(date +%s))) >>.build/molecule-times; \
+	  weight=$$(printf '%s\n' $(SCENARIO_WEIGHTS) | awk -F= -v s=$$s '$$1 == s {print $$2}'); weight=$${weight:-100}; \
+	  estimate=$$(( spent_weight ? spent * weight * 5 / (4 * spent_weight) : 0 )); \
+	  if [ -n "$${LVS_TEST_DEADLINE:-}" ] && [ $$(( $$(date +%s) + estimate )) -gt "$$LVS_TEST_DEADLINE" ]; then \
+	    printf '%s\tSKIPPED\testimate %s s, %s s left before LVS_TEST_DEADLINE\n' $$s $$estimate $$((LVS_TEST_DEADLINE - $$(date +%s))) >>.build/molecule-times; \
 	    continue; \
 	  fi; \
 	  start=$$SECONDS; \
 	  if molecule test -s $$s 2>&1 | tee .build/molecule-$$s.log; then r=passed; else r=FAILED; failed=1; fi; \
-	  took=$$((SECONDS - start)); [ $$took -le $$longest ] || longest=$$took; \
+	  took=$$((SECONDS - start)); spent=$$((spent + took)); spent_weight=$$((spent_weight + weight)); \
 	  printf '%s\t%s\t%s s\n' $$s $$r $$took >>.build/molecule-times; \
 	done; \
 	for s in $$(awk '$$2 == "FAILED" {print $$1}' .build/molecule-times); do \
