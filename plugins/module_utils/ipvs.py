@@ -26,8 +26,14 @@ DEFAULT_SCHEDULER = 'wlc'
 DEFAULT_WEIGHT = 1
 DEFAULT_PERSISTENCE_TIMEOUT = 360
 MAX_PERSISTENCE_TIMEOUT = 86400 * 31
-MAX_FWMARK = 4294967295
-MAX_THRESHOLD = 4294967295
+# The kernel stores a fwmark in 32 bits, but ipvsadm prints it with %d
+# (ipvsadm.c print_service_entry), so one above INT_MAX is saved as a negative
+# number that neither ipvsadm -R (parse_fwmark) nor this model reads back.
+MAX_FWMARK = 2147483647
+# ipvsadm parses -x and -y with string_to_number(optarg, 0, INT_MAX).
+MAX_THRESHOLD = 2147483647
+# Present when the ip_vs kernel module is loaded; running ipvsadm would load it.
+PROC_IPVS = '/proc/net/ip_vs'
 
 PROTOCOL_OPTIONS = {'tcp': '-t', 'udp': '-u', 'sctp': '--sctp-service'}
 _PROTOCOL_BY_OPTION = dict((option, name) for name, option in PROTOCOL_OPTIONS.items())
@@ -187,6 +193,32 @@ def canonical_address(address):
 
 def family_of(address):
     return 'ipv6' if ':' in address else 'ipv4'
+
+
+_LIMITED_BROADCAST = ipaddress.IPv4Address(u'255.255.255.255')
+
+
+def not_unicast(address):
+    """Why the kernel refuses ``address`` as a real server, or None if it takes it.
+
+    ip_vs_new_dest() (net/netfilter/ipvs/ip_vs_ctl.c) takes only unicast
+    destinations: inet_addr_type() must be RTN_UNICAST or RTN_LOCAL, and
+    ipv6_addr_type() IPV6_ADDR_UNICAST and not link-local (unless the address
+    is the director's own).  A subnet broadcast address of the director is
+    refused too; only the kernel knows those, and the re-read catches them.
+    """
+    ip = ipaddress.ip_address(u'%s' % address)
+    if ip.is_unspecified:
+        return 'the unspecified address'
+    if ip.is_multicast:
+        return 'a multicast address'
+    if ip.version == 4:
+        return 'the broadcast address' if ip == _LIMITED_BROADCAST else None
+    if ip.is_link_local:
+        return 'a link-local address'
+    if ip.ipv4_mapped is not None:
+        return 'an IPv4-mapped IPv6 address'
+    return None
 
 
 def full_netmask(family):
@@ -845,6 +877,15 @@ class _Checker(object):
             self.error(where, field, '%r is not an IPv4 or IPv6 address' % (value,))
             return None
 
+    def unicast_address(self, where, field, value):
+        """``address()`` that also refuses what the kernel does not take as a real server."""
+        address = self.address(where, field, value)
+        reason = not_unicast(address) if address else None
+        if reason:
+            self.error(where, field, '%s is %s; the kernel takes only unicast real servers' % (address, reason))
+            return None
+        return address
+
 
 def _check_service_key(check, where, item):
     fwmark, family, protocol = item.get('fwmark'), item.get('family'), item.get('protocol')
@@ -885,6 +926,10 @@ def _check_service_settings(check, where, item, key):
                         % (exc, scheduler, ', '.join(scheduler_flag_names(scheduler))))
     timeout = check.in_range(where, 'persistence_timeout', item.get('persistence_timeout'),
                              0, MAX_PERSISTENCE_TIMEOUT)
+    one_packet = bool(item.get('one_packet'))
+    if one_packet and key and not key.fwmark and key.protocol != 'udp':
+        # ipvsadm: "One-Packet Scheduling is only for UDP virtual services" (fwmark ones are allowed).
+        check.error(where, 'one_packet', 'only applies to udp and fwmark services, not %s' % key.protocol)
     netmask = item.get('persistence_netmask')
     if netmask is not None:
         if not timeout:
@@ -901,7 +946,7 @@ def _check_service_settings(check, where, item, key):
                 persistence_netmask=netmask,
                 persistence_engine=check.choice(where, 'persistence_engine', item.get('persistence_engine'),
                                                 PERSISTENCE_ENGINES),
-                one_packet=bool(item.get('one_packet')))
+                one_packet=one_packet)
 
 
 def _check_tunnel(check, where, item, forwarding):
@@ -943,7 +988,7 @@ def _check_real_server(check, where, raw, key, service_forwarding):
     forwarding = _check_forwarding(check, where, item['forwarding']) if item.get('forwarding') else service_forwarding
     if forwarding is None:
         return None
-    address = check.address(where, 'address', item.get('address'))
+    address = check.unicast_address(where, 'address', item.get('address'))
     if address and key and family_of(address) != key.family and forwarding != 'tun':
         check.error(where, 'family', 'address %s is %s but the service is %s (mixing families needs forwarding tun)'
                     % (address, family_of(address), key.family))

@@ -26,6 +26,8 @@ description:
     differs from the desired state.
   - Input is validated before anything is touched; each error names the service and the field. Unknown fields,
     values of the wrong type and every rule below are reported together.
+  - The rules are those of C(ipvsadm)'s own parser, which stops C(ipvsadm -R) at the first line it refuses (so
+    the later lines of the batch would never be applied), and of the kernel, which refuses some values at run time.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
@@ -67,7 +69,9 @@ options:
         type: str
       fwmark:
         description:
-          - Firewall mark (1-4294967295) of a fwmark service, instead of protocol, address and port.
+          - Firewall mark (1-2147483647) of a fwmark service, instead of protocol, address and port.
+          - The kernel would take marks up to 4294967295, but C(ipvsadm -S) prints those above 2147483647 as negative
+            numbers, which neither C(ipvsadm -R) nor this module can read back.
         type: int
       family:
         description:
@@ -104,7 +108,8 @@ options:
         type: str
       one_packet:
         description:
-          - One-packet scheduling (C(ipvsadm -o)), useful for UDP.
+          - One-packet scheduling (C(ipvsadm -o)); for V(udp) and fwmark services only (C(ipvsadm) refuses it on
+            V(tcp) and V(sctp) services).
         type: bool
         default: false
       forwarding:
@@ -130,6 +135,9 @@ options:
           address:
             description:
               - IPv4 or IPv6 address of the real server. It must be of the service's family unless forwarding is V(tun).
+              - It must be unicast, as the kernel requires; V(0.0.0.0), V(255.255.255.255), multicast addresses, V(::),
+                IPv6 link-local and IPv4-mapped IPv6 addresses are refused. The kernel also refuses a broadcast address
+                of one of the director's subnets, which the module finds only when it verifies the table.
             type: str
             required: true
           port:
@@ -148,12 +156,13 @@ options:
             type: str
           upper_threshold:
             description:
-              - Upper connection threshold (C(ipvsadm -x)); V(0) means no limit.
+              - Upper connection threshold (C(ipvsadm -x)), 0-2147483647; V(0) means no limit.
             type: int
             default: 0
           lower_threshold:
             description:
-              - Lower connection threshold (C(ipvsadm -y)); at most O(services[].real_servers[].upper_threshold).
+              - Lower connection threshold (C(ipvsadm -y)), 0-2147483647; at most
+                O(services[].real_servers[].upper_threshold) (so V(0) when that is V(0)).
             type: int
             default: 0
           tunnel_type:

@@ -86,6 +86,28 @@ CASES = [
     ('service state', [web(state='gone')], "service 'web': state: 'gone' is not one of present, absent"),
     ('server state', [server(state='down')], "real_servers[0] (10.10.0.11): state: 'down' is not one of present, absent"),
     ('server address required', [web(real_servers=[dict(weight=2)])], 'real_servers[0] (None): address: is required'),
+    # What ipvsadm's parser refuses, which would stop ipvsadm -R at that line.
+    ('upper threshold above INT_MAX', [server(upper_threshold=2147483648)],
+     'real_servers[0] (10.10.0.11): upper_threshold: 2147483648 is out of range 0-2147483647'),
+    ('lower threshold above INT_MAX', [server(upper_threshold=2147483647, lower_threshold=2147483648)],
+     'real_servers[0] (10.10.0.11): lower_threshold: 2147483648 is out of range 0-2147483647'),
+    ('one-packet on tcp', [web(one_packet=True)], "service 'web': one_packet: only applies to udp and fwmark services, not tcp"),
+    ('one-packet on sctp', [web(protocol='sctp', one_packet=True)],
+     "service 'web': one_packet: only applies to udp and fwmark services, not sctp"),
+    # ipvsadm -S prints a fwmark with %d: one above INT_MAX comes back negative and unreadable.
+    ('fwmark above INT_MAX', [dict(name='mark', fwmark=2147483648)], "service 'mark': fwmark: 2147483648 is out of range 1-2147483647"),
+    # What the kernel refuses as a real server (not unicast).
+    ('unspecified server', [server(address='0.0.0.0')],
+     'real_servers[0] (0.0.0.0): address: 0.0.0.0 is the unspecified address; the kernel takes only unicast'),
+    ('multicast server', [server(address='239.255.255.255')], 'address: 239.255.255.255 is a multicast address'),
+    ('broadcast server', [server(address='255.255.255.255')], 'address: 255.255.255.255 is the broadcast address'),
+    ('unspecified ipv6 server', [web(address='fd00::1', real_servers=[dict(address='::')])], 'address: :: is the unspecified'),
+    ('multicast ipv6 server', [web(address='fd00::1', real_servers=[dict(address='ff02::1')])],
+     'real_servers[0] (ff02::1): address: ff02::1 is a multicast address'),
+    ('link-local server', [web(address='fd00::1', real_servers=[dict(address='febf:ffff::1')])],
+     'address: febf:ffff::1 is a link-local address'),
+    ('ipv4-mapped server', [web(address='fd00::1', real_servers=[dict(address='::ffff:10.0.0.5')])],
+     'address: ::ffff:10.0.0.5 is an IPv4-mapped IPv6 address'),
 ]
 
 
@@ -104,10 +126,10 @@ def test_a_type_error_is_not_repeated_by_the_checks_that_follow():
 
 
 def test_values_are_converted_like_ansible_options():
-    desired = ipvs.desired_state([web(port='80', one_packet='on', scheduler='sh', scheduler_flags='sh-port',
+    desired = ipvs.desired_state([web(port='80', protocol='udp', one_packet='on', scheduler='sh', scheduler_flags='sh-port',
                                       persistence_timeout=60.0, persistence_netmask=24,
                                       real_servers=[dict(address='10.10.0.11', weight='3')])])
-    service = desired.services[ipvs.service_key('tcp', '10.10.0.100', 80)]
+    service = desired.services[ipvs.service_key('udp', '10.10.0.100', 80)]
     assert (service.one_packet, service.scheduler_flags, service.persistence_timeout) == (True, ('sh-port',), 60)
     assert service.persistence_netmask == '255.255.255.0'
     assert [rs.weight for rs in service.real_servers.values()] == [3]
@@ -131,6 +153,13 @@ def test_every_problem_is_reported_at_once():
          real_servers=[dict(address='2001:db8::11')])],
     [web(state='absent', address='10.10.0.100', port=80, real_servers=None)],
     [dict(address='10.10.0.100', port=0, state='absent')],
+    [web(protocol='udp', one_packet=True), dict(fwmark=2147483647, family='ipv6', one_packet=True)],
+    [server(upper_threshold=2147483647, lower_threshold=2147483647)],
+    # Taken by the lab kernel (6.1): 0.0.0.0/8 other than 0.0.0.0, class E, site-local, IPv4-compatible, loopback.
+    [web(real_servers=[dict(address=address) for address in ('0.1.2.3', '240.0.0.1', '127.0.0.1')])],
+    [web(address='fd00::1', real_servers=[dict(address=address) for address in ('fec0::1', '::10.0.0.5', '::1')])],
+    # Any virtual address: the kernel does not check them.
+    [web(address='224.0.0.1'), web(name='any', address='::', real_servers=[])],
 ])
 def test_valid_input_passes(services):
     ipvs.desired_state(services)

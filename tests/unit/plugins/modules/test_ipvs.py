@@ -137,11 +137,11 @@ def test_unknown_and_mistyped_fields_name_the_service(kernel, capsys):
 
 
 def test_values_are_converted_like_ansible_options(kernel, capsys):
-    service = dict(WEB, port='80', one_packet='yes', scheduler_flags='flag-1,flag-2',
+    service = dict(WEB, port='53', protocol='udp', one_packet='yes', scheduler_flags='flag-1,flag-2',
                    real_servers=[dict(address='10.10.0.11', weight='2')])
     result = run_module(capsys, services=[service])
-    assert result['commands'] == ['-A -t 10.10.0.100:80 -s wrr -o -b flag-1,flag-2',
-                                  '-a -t 10.10.0.100:80 -r 10.10.0.11:80 -g -w 2']
+    assert result['commands'] == ['-A -u 10.10.0.100:53 -s wrr -o -b flag-1,flag-2',
+                                  '-a -u 10.10.0.100:53 -r 10.10.0.11:53 -g -w 2']
 
 
 def test_scheduler_modules_missing_from_sys_module_are_loaded(kernel, capsys):
