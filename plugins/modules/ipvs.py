@@ -195,7 +195,10 @@ options:
       - Write the resulting table in C(ipvsadm -S) format (with thresholds, which C(ipvsadm -S) leaves out) to this file,
         so it survives a reboot. Debian's C(ipvsadm) package reads C(/etc/ipvsadm.rules); RHEL uses
         C(/etc/sysconfig/ipvsadm).
-      - The file is only rewritten when its content changes.
+      - The file is only rewritten when its content, or its mode, changes. It is written to a new temporary file in
+        the same directory (never following a link there), with mode V(0600), because it lists the cluster's internal
+        addresses and only root reads it at boot, synced, and renamed over the old one, so it is never seen half
+        written.
       - O(save_scope) says which services it holds.
     type: path
   save_scope:
@@ -394,12 +397,13 @@ services:
 """
 
 import os
+import stat
+import tempfile
 import threading
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
 
-PROC_IPVS = '/proc/net/ip_vs'
 SYS_MODULE = '/sys/module'
 SAVE = ['-S', '-n']
 THRESHOLDS = ['-L', '-n', '--thresholds']
@@ -456,7 +460,7 @@ class Ipvsadm(object):
     def _checked(self, args, outcome):
         rc, out, err = outcome
         if rc != 0:
-            loaded = 'loaded' if os.path.exists(PROC_IPVS) else 'not loaded (and modprobe could not load it)'
+            loaded = 'loaded' if os.path.exists(ipvs.PROC_IPVS) else 'not loaded (and modprobe could not load it)'
             self.module.fail_json(msg='Cannot read the IPVS table with ipvsadm %s: %s. The ip_vs kernel module is %s.'
                                   % (' '.join(args), err.strip(), loaded), rc=rc, stderr=err)
         return out
@@ -472,7 +476,7 @@ def load_kernel_modules(module, schedulers):
     anything, while the host may have the modules (the kernel also
     auto-loads schedulers); the re-read after applying is what proves success.
     """
-    wanted = [] if os.path.exists(PROC_IPVS) else ['ip_vs']
+    wanted = [] if os.path.exists(ipvs.PROC_IPVS) else ['ip_vs']
     wanted += ['ip_vs_%s' % name for name in sorted(schedulers)
                if not os.path.exists(os.path.join(SYS_MODULE, 'ip_vs_%s' % name))]
     modprobe = module.get_bin_path('modprobe') if wanted else None
@@ -481,20 +485,61 @@ def load_kernel_modules(module, schedulers):
             module.run_command([modprobe, name])
 
 
+# The rules file lists the cluster's internal addresses; only root reads it
+# (Debian's init script pipes it into ipvsadm -R at boot).
+SAVE_FILE_MODE = 0o600
+
+
 def write_save_file(module, path, content):
-    """Write ``content`` to ``path`` if it differs; returns whether it did (or would)."""
+    """Write ``content`` to ``path`` unless it holds it already with SAVE_FILE_MODE; returns whether it did (or would)."""
+    if file_holds(path, content, SAVE_FILE_MODE):
+        return False
+    if not module.check_mode:
+        try:
+            replace_file(path, content, SAVE_FILE_MODE)
+        except (IOError, OSError) as exc:
+            module.fail_json(msg='Cannot write the rules file %s: %s' % (path, exc))
+        module.set_default_selinux_context(path, False)
+    return True
+
+
+def file_holds(path, content, mode):
     try:
         with open(path) as handle:
-            if handle.read() == content:
-                return False
-    except IOError:
-        pass
-    if not module.check_mode:
-        tmp_path = os.path.join(os.path.dirname(os.path.abspath(path)), '.%s.tmp' % os.path.basename(path))
-        with open(tmp_path, 'w') as handle:
+            return stat.S_IMODE(os.fstat(handle.fileno()).st_mode) == mode and handle.read() == content
+    except (IOError, OSError):
+        return False
+
+
+def replace_file(path, content, mode):
+    """Replace ``path`` by a new file with ``content`` and ``mode``, atomically.
+
+    mkstemp opens a fresh name in the same directory with O_EXCL, so a
+    symlink planted there is not followed, and the rename stays on one file
+    system. The data and then the rename are synced: after a crash the old
+    or the new file is there, never a truncated one.
+    """
+    directory, name = os.path.split(os.path.abspath(path))
+    fd, tmp_path = tempfile.mkstemp(prefix='.%s.' % name, suffix='.tmp', dir=directory)
+    try:
+        with os.fdopen(fd, 'w') as handle:
+            os.fchmod(handle.fileno(), mode)
             handle.write(content)
-        module.atomic_move(tmp_path, path)
-    return True
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_path, path)
+    except BaseException:
+        os.unlink(tmp_path)
+        raise
+    sync_directory(directory)
+
+
+def sync_directory(directory):
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def table_result(table):
@@ -503,7 +548,7 @@ def table_result(table):
 
 def read_current(module, ipvsadm):
     """The table before the run; check mode does not load ip_vs just to look."""
-    if module.check_mode and not os.path.exists(PROC_IPVS):
+    if module.check_mode and not os.path.exists(ipvs.PROC_IPVS):
         module.warn('IPVS is not loaded; assuming an empty table')
         return {}
     if not module.check_mode:

@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import json
 import os
+import stat
 
 import pytest
 
@@ -31,7 +32,7 @@ def kernel(monkeypatch, tmp_path):
     fake = FakeKernel()
     proc = tmp_path / 'ip_vs'
     proc.write_text(u'')
-    monkeypatch.setattr(ipvs_module, 'PROC_IPVS', str(proc))
+    monkeypatch.setattr(ipvs, 'PROC_IPVS', str(proc))
     monkeypatch.setattr(ipvs_module, 'SYS_MODULE', str(tmp_path / 'sys_module'))
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, name, required=False, opt_dirs=None: '/sbin/' + name)
     monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda self, args, data=None, **kwargs: fake.run(args, data))
@@ -150,7 +151,7 @@ def test_scheduler_modules_missing_from_sys_module_are_loaded(kernel, capsys):
 
 
 def test_missing_ipvs_in_check_mode_means_empty_table(kernel, capsys, monkeypatch, tmp_path):
-    monkeypatch.setattr(ipvs_module, 'PROC_IPVS', str(tmp_path / 'absent'))
+    monkeypatch.setattr(ipvs, 'PROC_IPVS', str(tmp_path / 'absent'))
     result = run_module(capsys, services=[WEB], _ansible_check_mode=True)
     assert result['changed'] is True and kernel.commands == []
     assert 'IPVS is not loaded' in json.dumps(result['warnings'])
@@ -173,6 +174,51 @@ def test_save_file_is_written_once(kernel, capsys, tmp_path):
     rules.write_text(u'stale\n')
     third = run_module(capsys, services=[WEB], save=str(rules), _ansible_check_mode=True)
     assert third['changed'] is True and rules.read_text() == u'stale\n'
+
+
+def file_mode(path):
+    return stat.S_IMODE(os.lstat(str(path)).st_mode)
+
+
+def test_save_file_is_private_whatever_the_umask(kernel, capsys, tmp_path):
+    rules = tmp_path / 'etc' / 'ipvsadm.rules'
+    rules.parent.mkdir()
+    old_umask = os.umask(0)
+    try:
+        run_module(capsys, services=[WEB], save=str(rules))
+    finally:
+        os.umask(old_umask)
+    assert file_mode(rules) == 0o600
+    assert os.listdir(str(rules.parent)) == ['ipvsadm.rules']  # no temporary file left
+
+
+def test_save_file_with_the_content_but_another_mode_is_made_private(kernel, capsys, tmp_path):
+    rules = tmp_path / 'ipvsadm.rules'
+    run_module(capsys, services=[WEB], save=str(rules))
+    os.chmod(str(rules), 0o644)
+    checked = run_module(capsys, services=[WEB], save=str(rules), _ansible_check_mode=True)
+    assert checked['changed'] is True and file_mode(rules) == 0o644
+    fixed = run_module(capsys, services=[WEB], save=str(rules))
+    assert fixed['changed'] is True and file_mode(rules) == 0o600
+
+
+def test_save_file_does_not_follow_a_symlink_at_the_old_temporary_name(kernel, capsys, tmp_path):
+    """The module used to write through .NAME.tmp, so a link planted there redirected the write."""
+    victim = tmp_path / 'victim'
+    victim.write_text(u'untouched\n')
+    rules = tmp_path / 'ipvsadm.rules'
+    planted = tmp_path / '.ipvsadm.rules.tmp'
+    planted.symlink_to(victim)
+    result = run_module(capsys, services=[WEB], save=str(rules))
+    assert victim.read_text() == u'untouched\n'
+    assert planted.is_symlink() and not rules.is_symlink()
+    assert rules.read_text().splitlines() == result['commands']
+
+
+def test_save_file_in_a_missing_directory_fails_naming_it(kernel, capsys, tmp_path):
+    rules = tmp_path / 'missing' / 'ipvsadm.rules'
+    result = run_module(capsys, services=[WEB], save=str(rules))
+    assert result['failed'] is True and 'Cannot write the rules file %s' % rules in result['msg']
 
 
 def test_save_scope_declared_leaves_other_owners_services_out(kernel, capsys, tmp_path):
