@@ -20,12 +20,14 @@ description:
   - Reads with C(ipvsadm -S -n), C(ipvsadm -L -n --thresholds --exact), C(ipvsadm -L -n --persistent-conn --exact)
     and, as requested,
     C(ipvsadm -L -n --stats --exact) and C(ipvsadm -L -n --rate --exact). Nothing is changed.
+  - When the C(ip_vs) kernel module is not loaded (no C(/proc/net/ip_vs)), the table is empty and C(ipvsadm) is not
+    run, in check mode and out of it, because C(ipvsadm) would load the module; RV(ipvs_loaded) is then V(false).
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
-    details: The module only reads.
+    details: The module only reads, and never loads a kernel module.
   diff_mode:
     support: none
   platform:
@@ -46,7 +48,7 @@ options:
       - Path of the C(ipvsadm) binary. By default it is looked up in the E(PATH) and the system binary directories.
     type: path
 notes:
-  - Requires C(ipvsadm) on the target and the C(ip_vs) kernel module loaded; this module never loads it.
+  - Requires C(ipvsadm) on the target when the C(ip_vs) kernel module is loaded; this module never loads it.
   - The kernel's counters may move between the separate C(ipvsadm) calls, so the figures are a near, not an atomic, snapshot.
 seealso:
   - module: lvs.cluster.ipvs
@@ -68,6 +70,17 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+ipvs_loaded:
+  description:
+    - Whether the C(ip_vs) kernel module is loaded. When it is not, RV(services) is empty and RV(msg) says so.
+  returned: always
+  type: bool
+  sample: true
+msg:
+  description: Why the table is empty without reading it.
+  returned: when RV(ipvs_loaded) is V(false)
+  type: str
+  sample: The ip_vs kernel module is not loaded (no /proc/net/ip_vs), so the IPVS table is empty; ipvsadm was not run
 services:
   description:
     - The virtual services, sorted by family, address, port and protocol, then fwmark services.
@@ -112,6 +125,8 @@ services:
                   bytes_in_per_second: 45, bytes_out_per_second: 0}
 """
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
 
@@ -152,6 +167,10 @@ ARGUMENT_SPEC = dict(
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    if not os.path.exists(ipvs.PROC_IPVS):
+        module.exit_json(changed=False, ipvs_loaded=False, services=[],
+                         msg='The ip_vs kernel module is not loaded (no %s), so the IPVS table is empty; '
+                             'ipvsadm was not run' % ipvs.PROC_IPVS)
     ipvsadm = module.params['ipvsadm_path'] or module.get_bin_path('ipvsadm', required=True)
     try:
         thresholds = ipvs.parse_listing(read(module, ipvsadm, ['-L', '-n', '--thresholds', '--exact']), 'thresholds')
@@ -163,7 +182,7 @@ def main():
                 listings.append((option, ipvs.parse_listing(read(module, ipvsadm, ['-L', '-n', '--' + kind, '--exact']), kind)))
     except ipvs.ParseError as exc:
         module.fail_json(msg='Cannot parse ipvsadm output: %s' % exc)
-    module.exit_json(changed=False, services=describe(table, listings))
+    module.exit_json(changed=False, ipvs_loaded=True, services=describe(table, listings))
 
 
 if __name__ == '__main__':

@@ -23,7 +23,15 @@ from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import capt
 
 
 @pytest.fixture
-def kernel(monkeypatch):
+def loaded(monkeypatch, tmp_path):
+    """/proc/net/ip_vs as the ip_vs kernel module shows it when loaded."""
+    proc = tmp_path / 'ip_vs'
+    proc.write_text(u'IP Virtual Server version 1.2.1 (size=4096)\n')
+    monkeypatch.setattr(ipvs, 'PROC_IPVS', str(proc))
+
+
+@pytest.fixture
+def kernel(monkeypatch, loaded):
     fake = FakeKernel(ipvs.desired_state([
         dict(address='10.10.0.100', port=80, real_servers=[dict(address='10.10.0.11', upper_threshold=9)]),
         dict(fwmark=10, family='ipv6', real_servers=[dict(address='2001:db8::11', forwarding='nat', port=443)]),
@@ -42,7 +50,7 @@ def run_module(capsys, **args):
 
 def test_reports_table_with_counters_stats_and_rates(kernel, capsys):
     result = run_module(capsys)
-    assert result['changed'] is False
+    assert result['changed'] is False and result['ipvs_loaded'] is True
     web, mark = result['services']
     assert (web['address'], mark['fwmark'], mark['family']) == ('10.10.0.100', 10, 'ipv6')
     assert web['stats']['bytes_in'] == 7000 and mark['rates']['packets_in_per_second'] == 70
@@ -65,6 +73,16 @@ def test_check_mode_is_supported_and_changes_nothing(kernel, capsys):
     assert not any('-R' in command for command in kernel.commands)
 
 
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_without_ip_vs_loaded_returns_an_empty_table_and_runs_nothing(kernel, capsys, monkeypatch, tmp_path, check_mode):
+    """ipvsadm would load ip_vs to answer: reading must not change the host."""
+    monkeypatch.setattr(ipvs, 'PROC_IPVS', str(tmp_path / 'absent'))
+    result = run_module(capsys, _ansible_check_mode=check_mode)
+    assert (result['changed'], result['ipvs_loaded'], result['services']) == (False, False, [])
+    assert 'not loaded' in result['msg'] and 'ipvsadm was not run' in result['msg']
+    assert kernel.commands == []
+
+
 # -- on the lab captures: every listing the module reads, as the kernel printed it
 
 CAPTURED = {
@@ -77,7 +95,7 @@ CAPTURED = {
 
 
 @pytest.fixture
-def captured_kernel(monkeypatch):
+def captured_kernel(monkeypatch, loaded):
     paths = dict((args, os.path.join(captured.FIXTURE_DIR, name)) for args, name in CAPTURED.items())
     missing = [path for path in paths.values() if not os.path.exists(path)]
     if missing:
