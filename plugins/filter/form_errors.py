@@ -1,0 +1,166 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, lvs.cluster contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Closed forms of the values the roles write as they are into configuration files."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: form_errors
+short_description: Check values against the closed forms the roles accept
+description:
+  - Takes a list of checks, each C([value, form, name]) or C([value, form, name, 'secret']),
+    and returns one message per value that is not of its form, naming the variable and
+    the offending value (C(********) for a secret). A value of C(None) is not set and
+    passes (required variables are enforced by argument_specs).
+  - A value that passes can be written as it is into keepalived.conf, nftables, exports(5),
+    nginx or apache configuration. No form admits blanks, quotes, braces, semicolons,
+    comment characters or anything outside printable ASCII.
+  - "Forms: C(ipv4), C(ipv4_netmask), C(ipv6), C(port) (1-65535), C(uint), C(int), C(hex) (pairs
+    of hex digits), C(md5) (32 hex digits), C(identifier), C(interface), C(hostname), C(email),
+    C(abs_path) (absolute, no C(..) segment), C(url_path), C(nfs_client), C(export_option_value)."
+  - The forms are matched whole (Python C(re.fullmatch)), never with C($), which also
+    matches before a final newline.
+positional: _input
+options:
+  _input:
+    description: List of C([value, form, name]) or C([value, form, name, 'secret']).
+    type: list
+    elements: list
+    required: true
+"""
+
+EXAMPLES = r"""
+errors: "{{ [[lvs_realserver_address, 'ipv4', 'lvs_realserver_address']] | lvs.cluster.form_errors }}"
+"""
+
+RETURN = r"""
+_value:
+  description: One message per value not of its form; empty when all pass.
+  type: list
+  elements: str
+"""
+
+import ipaddress
+import re
+
+from ansible.errors import AnsibleFilterError
+
+_OCTET = r'(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
+_LABEL = r'[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
+
+# Newline, tab and the other characters no configuration file may take raw.
+CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+
+# Matched with fullmatch, not `$`: `$` also matches before a final newline.
+_PATTERNS = {
+    'ipv4': _OCTET + r'([.]' + _OCTET + r'){3}',
+    'hex': r'([0-9a-fA-F]{2})+',
+    'md5': r'[0-9a-fA-F]{32}',
+    'identifier': r'[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}',
+    # Linux interface names are at most 15 bytes; ':' for address labels (eth0:1).
+    'interface': r'[A-Za-z0-9_][A-Za-z0-9_.:-]{0,14}',
+    'hostname': r'(?=.{1,253}\Z)' + _LABEL + r'([.]' + _LABEL + r')*[.]?',
+    'email': r'[A-Za-z0-9._%+-]{1,64}@' + _LABEL + r'([.]' + _LABEL + r')*',
+    'abs_path': r'(/[A-Za-z0-9_.@+,=:~-]+)+/?|/',
+    # RFC 3986 path and query characters, no blanks, quotes or backslashes.
+    'url_path': r"/[A-Za-z0-9._~!$&()*+,;=:@%/?-]*",
+    # exports(5) client: host, wildcard, network, @netgroup, *.
+    'nfs_client': r'[A-Za-z0-9_.*?@:/-]{1,255}',
+    # exports(5) option values have no quoting: they end at ',' or ')'.
+    'export_option_value': r'[A-Za-z0-9_.:/@+-]{1,255}',
+}
+
+_DESCRIPTIONS = {
+    'ipv4': 'an IPv4 address',
+    'ipv4_netmask': 'an IPv4 netmask such as 255.255.255.0',
+    'ipv6': 'an IPv6 address',
+    'port': 'a port 1-65535',
+    'int': 'a whole number',
+    'uint': 'a whole number 0 or more',
+    'hex': 'pairs of hex digits',
+    'md5': 'the 32 hex digits of an MD5 sum',
+    'identifier': 'a name of letters, digits and _ . - (not starting with . or -)',
+    'interface': 'an interface name (15 characters at most: letters, digits, _ . : -)',
+    'hostname': 'a host name or IPv4 address',
+    'email': 'an e-mail address',
+    'abs_path': 'an absolute path of letters, digits and _ . @ + , = : ~ - (no blanks, quotes or .. segment)',
+    'url_path': 'a URL path starting with / (no blanks, quotes or backslashes)',
+    'nfs_client': 'a host, network, wildcard, @netgroup or * (no blanks, commas or parentheses)',
+    'export_option_value': 'an export option value of letters, digits and _ . : / @ + -',
+}
+
+
+def _matches(form, value):
+    return isinstance(value, str) and re.fullmatch(_PATTERNS[form], value) is not None
+
+
+def _is_int_in(value, low, high):
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str) and re.fullmatch(r'-?[0-9]{1,10}', value):
+        value = int(value)
+    return isinstance(value, int) and low <= value <= high
+
+
+def _is_netmask(value):
+    if not _matches('ipv4', value):
+        return False
+    bits = int(ipaddress.IPv4Address(value))
+    inverted = ~bits & 0xFFFFFFFF
+    return inverted & (inverted + 1) == 0   # ones, then only zeros
+
+
+def _is_ipv6(value):
+    if not isinstance(value, str) or not re.fullmatch(r'[0-9A-Fa-f:.]{2,45}', value):
+        return False
+    try:
+        ipaddress.IPv6Address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_abs_path(value):
+    return _matches('abs_path', value) and '..' not in value.split('/')
+
+
+_CHECKS = {
+    'ipv4_netmask': _is_netmask,
+    'ipv6': _is_ipv6,
+    'port': lambda value: _is_int_in(value, 1, 65535),
+    'uint': lambda value: _is_int_in(value, 0, 4294967295),
+    'int': lambda value: _is_int_in(value, -2147483648, 2147483647),
+    'abs_path': _is_abs_path,
+}
+
+
+def is_form(value, form):
+    """True when value is of the named closed form."""
+    if form in _CHECKS:
+        return _CHECKS[form](value)
+    if form in _PATTERNS:
+        return _matches(form, value)
+    raise AnsibleFilterError('form_errors: unknown form %r' % (form,))
+
+
+def message(name, value, form, secret=False):
+    """The message of a value not of its form: the variable, the value (or a mask), the form."""
+    shown = '********' if secret else repr(value)
+    return '%s: %s is not %s' % (name, shown, _DESCRIPTIONS[form])
+
+
+def form_errors(checks):
+    """One message per [value, form, name(, 'secret')] whose value is not of its form."""
+    return [message(c[2], c[0], c[1], list(c[3:]) == ['secret'])
+            for c in checks if c[0] is not None and not is_form(c[0], c[1])]
+
+
+class FilterModule(object):
+    """Closed-form checks of the roles' variables."""
+
+    def filters(self):
+        return {'form_errors': form_errors}
