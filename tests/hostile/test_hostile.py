@@ -121,6 +121,8 @@ CASES = [
     case('sorry_server address with a port and newline', 'director',
          service(1, sorry_server={'address': '127.0.0.1 80\n'}), 'sorry_server.address'),
     case('director_drain_dir with ..', 'director', {'director_drain_dir': '/etc/lvs-cluster/../../tmp'}, 'director_drain_dir'),
+    case('fwmark unit file with a blank and a second command', 'director',
+         {'director_fwmark_rules_file': '/etc/lvs-cluster/fwmark.nft\nExecStartPost=/bin/sh -c reboot'}, 'director_fwmark_rules_file'),
     case('director_sorry_root with a semicolon', 'director', {'director_sorry_root': '/var/www/x; }'}, 'director_sorry_root'),
     case('overlong service name', 'director', service(name='a' * 300), 'lvs_virtual_services[0].name'),
     case('non-ASCII service name', 'director', service(name='wéb'), 'lvs_virtual_services[0].name'),
