@@ -5,8 +5,8 @@
 
 """Debian 12's keepalived, nft and exportfs on rendered files, and what each read.
 
-The tools come unpacked from tests/hostile/tools.sh (LVS_HOSTILE_ROOT). nft loads
-a table only in a network namespace of its own (unshare -n) and exportfs reads
+The tools come unpacked from tests/hostile/tools.sh (LVS_HOSTILE_ROOT). keepalived
+and nft run in a network namespace of their own (unshare -n), and exportfs reads
 its exports in a mount namespace whose /etc and /var/lib are overlays in a
 temporary directory: nothing of this machine's firewall or NFS changes.
 """
@@ -45,9 +45,15 @@ def _write(directory, name, text):
 
 
 def keepalived_config_test(text):
-    """(exit code, output) of keepalived --config-test on text, output on the console."""
+    """(exit code, output) of keepalived --config-test on text, output on the console.
+
+    In a network namespace of its own whose only interfaces are lo and a veth pair, eth0
+    (the interface of the made-up facts): keepalived refuses an interface that does
+    not exist, and this machine's may be named otherwise."""
     with tempfile.TemporaryDirectory() as directory:
-        result = _run([tool('keepalived'), '--config-test', '--log-console', '-f', _write(directory, 'keepalived.conf', text)])
+        path = _write(directory, 'keepalived.conf', text)
+        result = _run(['unshare', '--net', 'sh', '-c', 'ip link add eth0 type veth peer name lvs-peer && ip link set eth0 up && '
+                       'exec "$0" --config-test --log-console -f "$1"', tool('keepalived'), path])
     return result.returncode, result.stdout + result.stderr
 
 
