@@ -61,7 +61,6 @@ def field_errors(items, form, name, field=None):
     return errors
 
 
-
 class FilterModule(object):
     """Closed-form checks of lists of values."""
 

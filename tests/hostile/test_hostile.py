@@ -214,7 +214,7 @@ def declared_keepalived_blocks(v):
 
 def read_keepalived_blocks(text):
     blocks = real_tools.keepalived_blocks(text)
-    named = {key: sorted(arg for _, word, arg in blocks if word == key) for key in ('vrrp_instance', 'vrrp_script', 'real_server')}
+    named = {key: sorted(arg for _depth, word, arg in blocks if word == key) for key in ('vrrp_instance', 'vrrp_script', 'real_server')}
     named['virtual_server'] = len([b for b in blocks if b[1] == 'virtual_server'])
     return named
 
@@ -244,7 +244,7 @@ def assert_director_files_safe(v, files):
 def assert_exports_declared(v, files):
     declared = sorted((e['path'], c) for e in v['nfs_server_exports'] for c in e['clients'])
     read = real_tools.exportfs_entries(files['exports'], [e['path'] for e in v['nfs_server_exports']])
-    assert sorted((path, host) for path, host, _ in read) == declared
+    assert sorted((path, host) for path, host, _options in read) == declared
 
 
 def assert_web_sites_declared(v, files):
