@@ -25,7 +25,7 @@ export ANSIBLE_CALLBACKS_ENABLED := ansible.posix.profile_tasks
 # (community.docker's default timeout is 60 s).
 export DOCKER_TIMEOUT := 300
 
-.PHONY: help venv check lint unit examples sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
+.PHONY: help venv check lint unit examples hostile sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
 
 help:
 	@echo "make demo        lab up, roll out the lab cluster, show traffic through the VIP"
@@ -46,7 +46,7 @@ $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../.. $@
 
-check: lint unit examples
+check: lint unit examples hostile
 
 lint: venv
 	yamllint --strict .
@@ -54,6 +54,12 @@ lint: venv
 
 unit: venv
 	pytest -q tests/unit
+
+# Hostile values in every role's variables (tests/hostile): the roles' checks and real
+# templates, read back by Debian 12's keepalived, nft and exportfs (unpacked into ~/.cache
+# by tests/hostile/tools.sh; run as root, in namespaces of their own made with unshare).
+hostile: venv
+	LVS_HOSTILE_ROOT=$$(tests/hostile/tools.sh) pytest -q -p no:cacheprovider tests/hostile
 
 # Every inventory in inventories/examples lists and passes site.yml --syntax-check.
 examples: venv
