@@ -23,7 +23,7 @@ options:
     description:
       - The readings, by director inventory name. Each is a dict with C(declared) (the director role's
         C(director_services)), C(ipvs) (the result of M(lvs.cluster.ipvs_info)), C(addresses) (the JSON of
-        C(ip -j addr show)), C(keepalived) (the output of C(systemctl is-active keepalived)), C(vrrp_log)
+        C(ip -j addr show)), C(keepalived) (the unit's C(ActiveState) from systemd), C(vrrp_log)
         (keepalived's journal lines), C(sync_daemon) (C(director_sync_daemon)) and C(sync_daemons)
         (the output of C(ipvsadm -L -n --daemon)).
     type: dict
@@ -255,7 +255,7 @@ def undeclared_services(readings):
 def director_anomalies(host, reading):
     found = []
     if reading['keepalived'] != 'active':
-        found.append(anomaly('keepalived_down', [host], 'keepalived is not running on %s (systemctl is-active: %s)'
+        found.append(anomaly('keepalived_down', [host], 'keepalived is not running on %s (systemd ActiveState: %s)'
                              % (host, reading['keepalived'] or 'no answer')))
     if reading['sync_daemon'] and not running_sync_daemons(reading['sync_daemons']):
         found.append(anomaly('sync_daemon_down', [host], 'the IPVS sync daemon is not running on %s '

@@ -232,7 +232,7 @@ def test_sorry_server_and_stray_real_servers(readings):
 def test_keepalived_down(readings):
     readings['lvs2']['keepalived'] = 'inactive'
     status = cluster_status(readings, DIRECTORS, VIPS)
-    assert 'keepalived is not running on lvs2 (systemctl is-active: inactive)' in [
+    assert 'keepalived is not running on lvs2 (systemd ActiveState: inactive)' in [
         item['message'] for item in status['anomalies']]
     assert status['vips'][0]['states']['lvs2'] == 'STOPPED'
 
