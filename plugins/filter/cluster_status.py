@@ -15,7 +15,7 @@ description:
   - Compares what every director reads (its IPVS table, its addresses, keepalived and the sync daemon) with the
     inventory (C(lvs_vips) and the services the director role resolves) and with the other directors.
   - Used by C(playbooks/status.yml); C(cluster_status_report) renders the result as lines of text.
-  - A VIP is in VRRP: it must be on exactly one director. A director's VRRP state is the last
+  - A VIP is in VRRP, so it must be on exactly one director. A director's VRRP state is the last
     C((VI_<vip>) Entering <STATE> STATE) line keepalived logged since it started.
 positional: _input, directors, vips
 options:
@@ -229,9 +229,9 @@ def service_anomalies(service, directors):
     for row in service['real_servers']:
         cells = row['directors']
         if row['declared_weight'] and cells and all(cell['weight'] == 0 for cell in cells.values()):
+            healths = ', '.join('%s %s' % (host, cells[host]['health']) for host in sorted(cells))
             found.append(anomaly('weight_zero_everywhere', cells, '%s: %s has weight 0 on every director (%s)'
-                                 % (label, server_label(row), ', '.join('%s %s' % (host, cells[host]['health'])
-                                                                       for host in sorted(cells)))))
+                                 % (label, server_label(row), healths)))
         undeclared = sorted(host for host, cell in cells.items() if cell['health'] == 'undeclared')
         if undeclared:
             found.append(anomaly('real_server_undeclared', undeclared, '%s: real server %s on %s is not in the inventory'

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026, lvs.cluster contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -6,7 +5,7 @@
 
 """Check the Grafana dashboard: valid JSON, and every query reads only metrics that are scraped.
 
-Usage: check_dashboard.py [DASHBOARD [METRIC_NAMES]]; exits 1 naming each query and its
+Usage: python3 check_dashboard.py [DASHBOARD [METRIC_NAMES]]; exits 1 naming each query and its
 unknown metric names. The names scraped are tests/monitoring/metric_names.txt.
 """
 
