@@ -17,11 +17,24 @@ packages=(
 
 # Units that fail or make no sense in a container, and the daemons the roles own.
 masked=(getty@tty1.service console-getty.service systemd-logind.service apt-daily.timer apt-daily-upgrade.timer)
+# Every container shares the lab VM's kernel, and a privileged one may write its global
+# state. binfmt_misc is one table: each container's systemd-binfmt cleared and re-registered
+# it at boot, so containers booting together raced ("File exists") and the loser came up
+# degraded. The VM owns binfmt_misc and the entropy pool; containers keep only what lives
+# in their own namespaces (net.* sysctls, mounts).
+masked+=(systemd-binfmt.service proc-sys-fs-binfmt_misc.automount proc-sys-fs-binfmt_misc.mount
+  systemd-random-seed.service)
+# Vendor sysctl files that set kernel-global keys (kernel.pid_max, fs.protected_*): masked
+# by a /dev/null twin in /etc/sysctl.d, so systemd-sysctl applies only namespaced keys.
+global_sysctl_files=(50-pid-max.conf 99-protect-links.conf)
 disabled=(nginx.service apache2.service keepalived.service nfs-kernel-server.service)
 
 hooks=()
 for unit in "${masked[@]}"; do
   hooks+=(--customize-hook="ln -sf /dev/null \"\$1/etc/systemd/system/$unit\"")
+done
+for file in "${global_sysctl_files[@]}"; do
+  hooks+=(--customize-hook="ln -sf /dev/null \"\$1/etc/sysctl.d/$file\"")
 done
 for unit in "${disabled[@]}"; do
   hooks+=(--customize-hook="chroot \"\$1\" systemctl disable $unit")

@@ -29,6 +29,9 @@ customize() {
   printf 'auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n' \
     >"$root/etc/network/interfaces"
   printf '%s\n' "${modules[@]}" >"$root/etc/modules-load.d/lvs-lab.conf"
+  # lockd's ports are kernel-global (not per network namespace): the VM sets the ports the
+  # nfs_server role pins (4045), so the NFS server container's write changes nothing.
+  echo 'options lockd nlm_tcpport=4045 nlm_udpport=4045' >"$root/etc/modprobe.d/lvs-lab-lockd.conf"
 
   # Docker API on tcp/2375: QEMU forwards it to 127.0.0.1 on the host only.
   # --iptables=false: Docker's FORWARD/isolation rules drop NAT'd traffic between the
