@@ -9,6 +9,8 @@
 # caller's environment) and its kernel has ip_vs, the lab uses it and starts no VM.
 # Otherwise it boots a Debian VM under QEMU (software emulation), built once and cached
 # under ~/.cache/lvs-lab keyed by a hash of its recipe (vm-image.sh, base-image.sh).
+# The cached disk is never written: each boot gets a fresh copy-on-write overlay, so a VM
+# that was killed or left half-booted is simply replaced by the next `up`.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,6 +43,7 @@ need_host_tools() {
   command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
   command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
   command -v mkfs.ext4 >/dev/null || missing+=(e2fsprogs)
+  command -v qemu-img >/dev/null || missing+=(qemu-utils)
   [ ${#missing[@]} -eq 0 ] && return 0
   [ "$(id -u)" -eq 0 ] || fail "host packages missing: ${missing[*]} (apt-get install them)"
   step "install host packages (${missing[*]})" "$cache/apt.log" \
@@ -56,13 +59,16 @@ engine_has_ipvs() {
 }
 
 # Build results go to a temporary name first, so a failed build is never taken as cached.
+# Builds of older recipes are removed once a new one is in place (each is 0.4-1.5 GB).
 build_base_tar() {
   local tmp=${base_tar%.tar}.tmp.tar  # mmdebstrap picks its output format by the extension
-  "$here/base-image.sh" "$tmp" && mv "$tmp" "$base_tar"
+  "$here/base-image.sh" "$tmp" && mv "$tmp" "$base_tar" &&
+    find "$cache" -maxdepth 1 -name 'base-????????????.tar' ! -path "$base_tar" -delete
 }
 
 build_vm_image() {
-  rm -rf "$vm_dir.tmp" && "$here/vm-image.sh" "$vm_dir.tmp" && mv "$vm_dir.tmp" "$vm_dir"
+  rm -rf "$vm_dir.tmp" && "$here/vm-image.sh" "$vm_dir.tmp" && mv "$vm_dir.tmp" "$vm_dir" &&
+    find "$cache" -maxdepth 1 -name 'vm-????????????' ! -path "$vm_dir" -exec rm -rf {} +
 }
 
 ensure_base_image() {
@@ -80,24 +86,44 @@ ensure_base_image() {
 
 qemu_running() { [ -s "$run/qemu.pid" ] && kill -0 "$(cat "$run/qemu.pid")" 2>/dev/null; }
 
+# Wait for the VM's Docker; false when QEMU died or the time ran out.
+docker_comes_up() {
+  local start=$SECONDS
+  until docker_answers "$vm_docker_host"; do
+    qemu_running || return 1
+    [ $((SECONDS - start)) -lt 300 ] || return 1
+    sleep 2
+  done
+}
+
+stop_qemu() {
+  qemu_running || { rm -f "$run/qemu.pid"; return 0; }
+  local pid
+  pid=$(cat "$run/qemu.pid")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$run/qemu.pid"
+}
+
 boot_vm() {
   [ -s "$vm_dir/disk.img" ] || step "build VM image (mmdebstrap, kernel, docker.io)" "$cache/vm-image.log" build_vm_image
   mkdir -p "$run"
+  rm -f "$run/overlay.qcow2"
+  step "create the VM's overlay disk" "$run/qemu-img.log" \
+    qemu-img create -q -f qcow2 -b "$vm_dir/disk.img" -F raw "$run/overlay.qcow2"
   # restrict=on: the VM reaches nothing outside; only the Docker API forward comes in.
   step "start QEMU" "$run/qemu.log" qemu-system-x86_64 \
     -machine q35 -accel tcg,thread=multi -cpu max -smp 2 -m 6144 \
     -kernel "$vm_dir/vmlinuz" -initrd "$vm_dir/initrd.img" \
     -append "root=/dev/vda rw console=ttyS0 net.ifnames=0 quiet" \
-    -drive "file=$vm_dir/disk.img,if=virtio,format=raw,cache=unsafe" \
+    -drive "file=$run/overlay.qcow2,if=virtio,format=qcow2,cache=unsafe" \
     -netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$port-:2375" \
     -device virtio-net-pci,netdev=n0 \
     -display none -serial "file:$run/serial.log" -pidfile "$run/qemu.pid" -daemonize
+  echo "$vm_hash" >"$run/vm-recipe"
   local start=$SECONDS
-  until docker_answers "$vm_docker_host"; do
-    qemu_running || fail "VM died while booting (log: $run/serial.log)"
-    [ $((SECONDS - start)) -lt 300 ] || fail "Docker in the VM did not answer within 300 s (log: $run/serial.log)"
-    sleep 2
-  done
+  docker_comes_up || fail "Docker in the VM did not answer within 300 s (log: $run/serial.log)"
   say "Docker in the VM answered after $((SECONDS - start)) s"
 }
 
@@ -119,9 +145,15 @@ up() {
     build_base_tar >"$cache/base-image.log" 2>&1 &
     base_build=$!
   fi
-  if qemu_running && docker_answers "$vm_docker_host"; then
+  # A VM left by an earlier run is used once its Docker answers (it may still be booting);
+  # one that never answers is replaced.
+  if qemu_running && docker_comes_up; then
     say "VM already running (pid $(cat "$run/qemu.pid"))"
+    [ "$(cat "$run/vm-recipe" 2>/dev/null)" = "$vm_hash" ] ||
+      say "WARNING: the running VM was built from an older recipe; make lab-down lab-up rebuilds it"
   else
+    qemu_running && say "the VM left running does not answer: replacing it"
+    stop_qemu
     boot_vm
   fi
   if [ -n "$base_build" ]; then
@@ -134,27 +166,15 @@ up() {
   say "export DOCKER_HOST=$vm_docker_host"
 }
 
+# Nothing in the VM is kept (its disk is a throwaway overlay), so stopping is immediate.
 down() {
   if ! qemu_running; then
     say "no VM running"
-    rm -f "$run/qemu.pid"
-    return 0
+  else
+    stop_qemu
+    say "VM stopped"
   fi
-  local pid
-  pid=$(cat "$run/qemu.pid")
-  # A clean poweroff keeps the cached disk consistent: ask systemd in the VM through Docker
-  # (the call itself may fail as the VM goes down), then give the emulated shutdown time.
-  if DOCKER_HOST=$vm_docker_host docker image inspect "$image" >/dev/null 2>&1; then
-    DOCKER_HOST=$vm_docker_host docker run --rm --privileged --pid=host "$image" \
-      nsenter -t 1 -m -u -n -i systemctl poweroff >/dev/null 2>&1 || true
-    for _ in $(seq 180); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  fi
-  if kill -0 "$pid" 2>/dev/null; then
-    say "VM did not power off within 180 s; killing QEMU"
-    kill "$pid"; sleep 2; kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$run/qemu.pid" "$cache/mode"
-  say "VM stopped"
+  rm -f "$run/qemu.pid" "$run/overlay.qcow2" "$cache/mode"
 }
 
 status() {
