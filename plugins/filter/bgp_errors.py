@@ -179,16 +179,21 @@ def _fingerprint(service):
     }
 
 
+def _bgp_fingerprints(services):
+    return {s['name']: _fingerprint(s) for s in services if s.get('announce') == 'bgp'}
+
+
 def bgp_disagreements(views, allow_inconsistent):
     """Messages for BGP services whose scheduler, flags, real servers or weights differ
-    between directors. views: {director: [resolved services of BGP VIPs]}."""
+    between directors. views: {director: [its resolved services]}; only those with
+    announce bgp are compared."""
     if allow_inconsistent or len(views) < 2:
         return []
     names = sorted(views)
-    reference = {s['name']: _fingerprint(s) for s in views[names[0]]}
+    reference = _bgp_fingerprints(views[names[0]])
     errors = []
     for director in names[1:]:
-        theirs = {s['name']: _fingerprint(s) for s in views[director]}
+        theirs = _bgp_fingerprints(views[director])
         for name in sorted(set(reference) | set(theirs)):
             if reference.get(name) != theirs.get(name):
                 errors.append('lvs_virtual_services (%s): directors %s and %s disagree (%s against %s), so the same flow '

@@ -126,7 +126,7 @@ def test_bgp_vips_refused(vip, expected):
     assert any(expected in message for message in errors(vips=[vip, VIPS[1]]))
 
 
-RESOLVED = {'name': 'web', 'scheduler': 'mh', 'mh_port': True, 'mh_fallback': False,
+RESOLVED = {'name': 'web', 'announce': 'bgp', 'scheduler': 'mh', 'mh_port': True, 'mh_fallback': False,
             'real_servers': [{'address': '10.44.0.15', 'port': 80, 'weight': 1}, {'address': '10.44.0.16', 'port': 80, 'weight': 1}]}
 
 
@@ -146,6 +146,11 @@ def test_directors_that_disagree(change):
     assert len(messages) == 1
     assert 'directors lvs1 and lvs2 disagree' in messages[0] and 'director_bgp_allow_inconsistent' in messages[0]
     assert bgp_disagreements({'lvs1': [RESOLVED], 'lvs2': [dict(RESOLVED, **change)]}, True) == []
+
+
+def test_vrrp_services_are_not_compared():
+    vrrp = {'name': 'old', 'scheduler': 'wlc', 'real_servers': []}
+    assert bgp_disagreements({'lvs1': [RESOLVED, vrrp], 'lvs2': [RESOLVED, dict(vrrp, scheduler='rr')]}, False) == []
 
 
 def test_a_service_on_one_director_only():
