@@ -147,3 +147,13 @@ def test_frr_refuses_what_the_checks_refuse(extra):
         result = subprocess.run([os.path.join(root, 'usr/bin/vtysh'), '--config_dir', directory, '--dryrun', '--inputfile', path],
                                 capture_output=True, text=True, env=dict(os.environ, LD_LIBRARY_PATH=':'.join(libs)))
     assert result.returncode != 0, text
+
+
+def test_the_realserver_role_serves_a_bgp_vip_unchanged():
+    """DR (and TUN) real servers hold the VIP on lo (tunl0) whichever way the directors hold it."""
+    cluster = Cluster(INVENTORY)
+    variables = cluster.role_vars('realserver', 'rs1')
+    cluster.check_arguments('realserver', variables)
+    variables['realserver_served'] = cluster.render_json(variables, 'served.json.j2')
+    cluster.run_fail_tasks('realserver', 'validate.yml', variables)
+    assert variables['realserver_served']['dr_vips'] == ['10.99.1.100', '10.99.1.200']
