@@ -10,17 +10,14 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 name: bgp_errors
-short_description: Check director_bgp and the services of BGP-announced VIPs (also bgp_settings, bgp_disagreements)
+short_description: Check director_bgp and the services of BGP-announced VIPs
 description:
   - Returns one message per problem, each naming the variable. Every value that reaches
     frr.conf is checked against its closed form (see C(lvs.cluster.form_errors)).
   - The services of a BGP VIP must be owned by keepalived (its health checks gate the
     announcement), forward by C(dr) or C(tun) (replies must not come back through one
     director), and use a consistent scheduler (C(mh) or C(sh)) unless the override allows it.
-  - Empty when no VIP is announced by BGP: director_bgp is then not read.
-  - C(bgp_settings(director_bgp, peer_defaults, router_id)) completes director_bgp with its defaults.
-  - C(bgp_disagreements(views, allow_inconsistent)) compares the resolved services of BGP VIPs
-    of every director (a dict director -> services) and names the ones that differ.
+  - Empty when no VIP is announced by BGP, and director_bgp is then not read.
 positional: _input, vips, services, default_owner, allow_inconsistent
 options:
   _input:
@@ -149,17 +146,6 @@ def _service_errors(services, bgp_vips, default_owner, allow_inconsistent):
     return errors
 
 
-def bgp_settings(bgp, peer_defaults, router_id):
-    """director_bgp with its defaults: every peer over peer_defaults, the router id
-    (else router_id), the communities (else none)."""
-    bgp = dict(bgp or {})
-    bgp['router_id'] = bgp.get('router_id') or router_id
-    bgp['communities'] = list(bgp.get('communities') or [])
-    bgp['peers'] = [dict(peer_defaults or {}, **peer) if isinstance(peer, dict) else peer
-                    for peer in bgp.get('peers') or []]
-    return bgp
-
-
 def bgp_errors(bgp, vips, services, default_owner, allow_inconsistent):
     """Messages about director_bgp and the VIPs and services announced by BGP."""
     bgp_vips = bgp_vip_names(vips)
@@ -169,41 +155,8 @@ def bgp_errors(bgp, vips, services, default_owner, allow_inconsistent):
             + _service_errors(services, bgp_vips, default_owner, allow_inconsistent))
 
 
-def _fingerprint(service):
-    """What must be equal on every director for mh/sh to pick the same real server."""
-    return {
-        'scheduler': service.get('scheduler'),
-        'flags': [flag for flag in ('mh_port', 'mh_fallback') if service.get(flag)],
-        'real_servers': sorted('%s:%s weight %s' % (r.get('address'), r.get('port'), r.get('weight'))
-                               for r in service.get('real_servers', [])),
-    }
-
-
-def _bgp_fingerprints(services):
-    return {s['name']: _fingerprint(s) for s in services if s.get('announce') == 'bgp'}
-
-
-def bgp_disagreements(views, allow_inconsistent):
-    """Messages for BGP services whose scheduler, flags, real servers or weights differ
-    between directors. views: {director: [its resolved services]}; only those with
-    announce bgp are compared."""
-    if allow_inconsistent or len(views) < 2:
-        return []
-    names = sorted(views)
-    reference = _bgp_fingerprints(views[names[0]])
-    errors = []
-    for director in names[1:]:
-        theirs = _bgp_fingerprints(views[director])
-        for name in sorted(set(reference) | set(theirs)):
-            if reference.get(name) != theirs.get(name):
-                errors.append('lvs_virtual_services (%s): directors %s and %s disagree (%s against %s), so the same flow '
-                              'would reach different real servers; make their variables equal or set %s: true'
-                              % (name, names[0], director, reference.get(name), theirs.get(name), OVERRIDE))
-    return errors
-
-
 class FilterModule(object):
     """Checks of BGP-announced VIPs."""
 
     def filters(self):
-        return {'bgp_errors': bgp_errors, 'bgp_disagreements': bgp_disagreements, 'bgp_settings': bgp_settings}
+        return {'bgp_errors': bgp_errors}

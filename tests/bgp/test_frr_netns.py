@@ -239,10 +239,10 @@ def vip_path(router, director):
 
 
 def test_the_rendered_frr_conf_is_valid(lab):
-    _, directors = lab
+    directors = lab[1]
     for director in directors.values():
         result = subprocess.run([os.path.join(FRR, 'usr/bin/vtysh'), '--config_dir', director.node.etc, '-C', '-f', director.frr_conf],
-                                capture_output=True, text=True, env=frr_env())
+                                capture_output=True, text=True, env=frr_env(), check=False)
         assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -303,7 +303,7 @@ def test_graceful_shutdown_moves_the_router_off_a_drained_director(lab):
 
 
 def test_a_dead_director_is_dropped_by_bfd(lab):
-    router, _ = lab
+    router = lab[0]
     print()
     # A dead director sends nothing: its link down, not a clean shutdown.
     sh('ip', '-n', 'lvsbgp-lvs2', 'link', 'set', 'eth0', 'down')
@@ -313,8 +313,7 @@ def test_a_dead_director_is_dropped_by_bfd(lab):
 
 
 def test_a_second_reload_changes_nothing(lab):
-    _, directors = lab
-    lvs1 = directors['lvs1']
+    lvs1 = lab[1]['lvs1']
     lvs1.node.frr_reload(lvs1.frr_conf)
     test = lvs1.node.frr_reload(lvs1.frr_conf, '--test').stdout
     # vtysh shows the machine's host name, which frr.conf does not set: frr-reload.py

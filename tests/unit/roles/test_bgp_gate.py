@@ -46,7 +46,7 @@ def test_parse_ipvs():
 
 
 def test_parse_ipvs_empty_table():
-    assert gate.parse_ipvs(TABLE.split('TCP')[0]) == {}
+    assert gate.parse_ipvs(TABLE.split('TCP', maxsplit=1)[0]) == {}
 
 
 def vip(*services):
