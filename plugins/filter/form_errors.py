@@ -21,7 +21,10 @@ description:
     comment characters or anything outside printable ASCII.
   - "Forms: C(ipv4), C(ipv4_netmask), C(ipv6), C(port) (1-65535), C(uint), C(int), C(hex) (pairs
     of hex digits), C(md5) (32 hex digits), C(identifier), C(interface), C(hostname), C(email),
-    C(abs_path) (absolute, no C(..) segment), C(url_path), C(nfs_client), C(export_option_value)."
+    C(abs_path) (absolute, no C(..) segment), C(url_path), C(nfs_client), C(export_option_value),
+    C(asn) (1-4294967295), C(bgp_community) (C(N:N) of two 0-65535, or a well-known name),
+    C(bfd_interval) (10-60000 ms), C(bfd_multiplier) (2-255), C(bgp_password) (1-80 characters
+    of letters, digits and C(_ . , : ; @ % + = ^ ~ / * -))."
   - The forms are matched whole (Python C(re.fullmatch)), never with C($), which also
     matches before a final newline.
 positional: _input
@@ -72,7 +75,15 @@ _PATTERNS = {
     'nfs_client': r'[A-Za-z0-9_.*?@:/-]{1,255}',
     # exports(5) option values have no quoting: they end at ',' or ')'.
     'export_option_value': r'[A-Za-z0-9_.:/@+-]{1,255}',
+    # FRR reads a line as blank-separated words and cuts it at '!' or '#';
+    # TCP MD5 keys are 80 bytes at most (Linux TCP_MD5SIG_MAXKEYLEN).
+    'bgp_password': r'[A-Za-z0-9_.,:;@%+=^~/*-]{1,80}',
 }
+
+# The community names FRR's `set community` accepts besides N:N.
+BGP_WELL_KNOWN_COMMUNITIES = ('graceful-shutdown', 'accept-own', 'route-filter-translated-v4', 'route-filter-v4',
+                              'route-filter-translated-v6', 'route-filter-v6', 'llgr-stale', 'no-llgr',
+                              'accept-own-nexthop', 'blackhole', 'no-export', 'no-advertise', 'local-AS', 'no-peer')
 
 _DESCRIPTIONS = {
     'ipv4': 'an IPv4 address',
@@ -91,6 +102,11 @@ _DESCRIPTIONS = {
     'url_path': 'a URL path starting with / (no blanks, quotes or backslashes)',
     'nfs_client': 'a host, network, wildcard, @netgroup or * (no blanks, commas or parentheses)',
     'export_option_value': 'an export option value of letters, digits and _ . : / @ + -',
+    'asn': 'an AS number 1-4294967295',
+    'bgp_community': 'a BGP community N:N (two numbers 0-65535) or a well-known name (%s)' % ', '.join(BGP_WELL_KNOWN_COMMUNITIES),
+    'bfd_interval': 'a BFD interval 10-60000 (milliseconds)',
+    'bfd_multiplier': 'a BFD detect multiplier 2-255',
+    'bgp_password': 'a BGP password of 1-80 letters, digits and _ . , : ; @ % + = ^ ~ / * - (no blanks, quotes, ! or #)',
 }
 
 
@@ -128,6 +144,13 @@ def _is_abs_path(value):
     return _matches('abs_path', value) and '..' not in value.split('/')
 
 
+def _is_community(value):
+    if value in BGP_WELL_KNOWN_COMMUNITIES:
+        return True
+    parts = value.split(':') if isinstance(value, str) else []
+    return len(parts) == 2 and all(_is_int_in(part, 0, 65535) and not part.startswith('-') for part in parts)
+
+
 _CHECKS = {
     'ipv4_netmask': _is_netmask,
     'ipv6': _is_ipv6,
@@ -135,6 +158,10 @@ _CHECKS = {
     'uint': lambda value: _is_int_in(value, 0, 4294967295),
     'int': lambda value: _is_int_in(value, -2147483648, 2147483647),
     'abs_path': _is_abs_path,
+    'asn': lambda value: _is_int_in(value, 1, 4294967295),
+    'bgp_community': _is_community,
+    'bfd_interval': lambda value: _is_int_in(value, 10, 60000),
+    'bfd_multiplier': lambda value: _is_int_in(value, 2, 255),
 }
 
 

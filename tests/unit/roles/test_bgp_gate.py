@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, lvs.cluster contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The BGP gate's decisions (roles/director/files/lvs-bgp-gate), without the kernel:
+its reading of /proc/net/ip_vs and when it holds or withdraws a VIP."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import importlib.machinery
+import importlib.util
+import os
+
+import pytest
+
+GATE_PATH = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'roles', 'director', 'files', 'lvs-bgp-gate')
+_loader = importlib.machinery.SourceFileLoader('lvs_bgp_gate', GATE_PATH)
+_spec = importlib.util.spec_from_loader('lvs_bgp_gate', _loader)
+gate = importlib.util.module_from_spec(_spec)
+_loader.exec_module(gate)
+
+# Captured layout of /proc/net/ip_vs (kernel 6.1): a TCP service, an UDP one and a fwmark one.
+TABLE = """IP Virtual Server version 1.2.1 (size=4096)
+Prot LocalAddress:Port Scheduler Flags
+  -> RemoteAddress:Port Forward Weight ActiveConn InActConn
+TCP  0A2C0064:0050 mh (mh-port)
+  -> 0A2C000F:0050      Route   2      3          1
+  -> 0A2C0010:0050      Route   0      0          0
+UDP  0A2C0064:0035 sh
+FWM  0000000A mh
+  -> 0A2C000F:0000      Tunnel  0      0          0
+"""
+WEB = {'name': 'web', 'protocol': 'tcp', 'address': '10.44.0.100', 'port': 80}
+DNS = {'name': 'dns', 'protocol': 'udp', 'address': '10.44.0.100', 'port': 53}
+SHOP = {'name': 'shop', 'fwmark': 10}
+
+
+def test_parse_ipvs():
+    assert gate.parse_ipvs(TABLE) == {
+        ('TCP', '10.44.0.100', 80): [2, 0],
+        ('UDP', '10.44.0.100', 53): [],
+        ('FWM', 10): [0],
+    }
+
+
+def test_parse_ipvs_empty_table():
+    assert gate.parse_ipvs(TABLE.split('TCP', maxsplit=1)[0]) == {}
+
+
+def vip(*services):
+    return {'name': 'web', 'address': '10.44.0.100', 'services': list(services)}
+
+
+@pytest.mark.parametrize('services, alive, disabled, reason', [
+    ([WEB], True, False, None),
+    ([WEB], True, True, 'disabled by the operator (disable file)'),
+    ([WEB], False, False, "keepalived's checker is not running"),
+    ([WEB, DNS], True, False, 'service dns has no real server with weight > 0'),
+    ([WEB, SHOP], True, False, 'service shop has no real server with weight > 0'),
+    ([dict(WEB, port=443, name='tls')], True, False, 'service tls is not in the IPVS table'),
+    ([dict(WEB, address='10.44.0.101')], True, False, 'service web is not in the IPVS table'),
+])
+def test_why_not(services, alive, disabled, reason):
+    assert gate.why_not(vip(*services), gate.parse_ipvs(TABLE), alive, disabled) == reason
+
+
+def test_no_ip_vs_module_means_nothing_is_served(tmp_path):
+    assert gate.read_table(str(tmp_path / 'absent')) == {}
+
+
+def test_process_alive(tmp_path):
+    alive = tmp_path / 'alive.pid'
+    alive.write_text('%d\n' % os.getpid())
+    junk = tmp_path / 'junk.pid'
+    junk.write_text('not a pid\n')
+    assert gate.process_alive([str(tmp_path / 'absent.pid'), str(junk), str(alive)])
+    assert not gate.process_alive([str(tmp_path / 'absent.pid'), str(junk)])
+
+
+def test_converge_adds_and_removes_only_what_differs(monkeypatch):
+    commands = []
+    monkeypatch.setattr(gate, 'held_addresses', lambda interface: {'10.44.0.101'})
+    monkeypatch.setattr(gate.subprocess, 'run', lambda argv, check: commands.append(argv))
+    config = {'interface': 'lo', 'vips': [vip(WEB), {'name': 'api', 'address': '10.44.0.101', 'services': [DNS]}]}
+    lines = gate.converge(config, gate.parse_ipvs(TABLE), True, False)
+    assert commands == [['ip', 'addr', 'add', '10.44.0.100/32', 'dev', 'lo'], ['ip', 'addr', 'del', '10.44.0.101/32', 'dev', 'lo']]
+    assert lines == ['announce 10.44.0.100 (web)', 'withdraw 10.44.0.101 (api): service dns has no real server with weight > 0']
