@@ -25,7 +25,7 @@ export ANSIBLE_CALLBACKS_ENABLED := ansible.posix.profile_tasks
 # (community.docker's default timeout is 60 s).
 export DOCKER_TIMEOUT := 300
 
-.PHONY: help venv check lint unit examples hostile sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
+.PHONY: help venv check lint unit examples hostile monitoring bgp sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
 
 help:
 	@echo "make demo        lab up, roll out the lab cluster, show traffic through the VIP"
@@ -46,7 +46,7 @@ $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../.. $@
 
-check: lint unit examples hostile
+check: lint unit examples hostile monitoring bgp
 
 lint: venv
 	yamllint --strict .
@@ -60,6 +60,18 @@ unit: venv
 # by tests/hostile/tools.sh; run as root, in namespaces of their own made with unshare).
 hostile: venv
 	LVS_HOSTILE_ROOT=$$(tests/hostile/tools.sh) pytest -q -p no:cacheprovider tests/hostile
+
+# Alert rules and their unit tests with Debian 12's promtool (unpacked by
+# tests/monitoring/tools.sh), and the Grafana dashboard's queries against the scraped names.
+monitoring: venv
+	promtool=$$(tests/monitoring/tools.sh) && $$promtool check rules monitoring/prometheus/lvs-cluster.rules.yml \
+	  && $$promtool test rules tests/monitoring/lvs-cluster.test.yml
+	python tests/monitoring/check_dashboard.py
+
+# BGP VIPs (tests/bgp): the role's checks, keepalived and vtysh reading the rendered files,
+# real FRR in network namespaces of its own (as root; FRR unpacked by tests/bgp/tools.sh).
+bgp: venv
+	LVS_FRR_ROOT=$$(tests/bgp/tools.sh) LVS_HOSTILE_ROOT=$$(tests/hostile/tools.sh) pytest -q -s -p no:cacheprovider tests/bgp
 
 # Every inventory in inventories/examples lists and passes site.yml --syntax-check.
 examples: venv
