@@ -103,45 +103,21 @@ lab-status:
 fixtures: venv lab-up
 	eval "$$($(LAB) env)" && tests/fixtures/capture.sh
 
-# Every scenario in turn on the lab, each logged to .build/molecule-<scenario>.log;
-# at the end, per-scenario wall times and, for a failed one, its failed tasks (CI
-# shows only the tail of the output).
-# LVS_TEST_DEADLINE (epoch seconds, set by .ci/run): the lab's speed follows the
-# machine's (emulated CPU), and CI stops at a hard limit. A scenario is skipped, and
-# reported as SKIPPED, when it would likely end past the deadline. Its estimate is 5/4
-# of its length in SCENARIO_WEIGHTS at the pace of the scenarios run before it; the
-# first one always runs.
-SCENARIO_WEIGHTS := default=100 ipvs_module=10 topologies=110 lab_smoke=10
+# Every scenario in turn on the lab (tools/run-scenarios: per-scenario logs with times,
+# the deadline safety net of .ci/run, a table of where the time went at the end).
 molecule: venv lab-up
-	eval "$$($(LAB) env)"; failed=0; spent=0; spent_weight=0; mkdir -p .build; : >.build/molecule-times; \
-	for s in $(SCENARIOS); do \
-	  weight=$$(printf '%s\n' $(SCENARIO_WEIGHTS) | awk -F= -v s=$$s '$$1 == s {print $$2}'); weight=$${weight:-100}; \
-	  estimate=$$(( spent_weight ? spent * weight * 5 / (4 * spent_weight) : 0 )); \
-	  left=$$(( $${LVS_TEST_DEADLINE:-0} - $$(date +%s) )); \
-	  if [ -n "$${LVS_TEST_DEADLINE:-}" ] && [ $$estimate -gt $$left ]; then \
-	    printf '%s\tSKIPPED\testimate %s s, %s s left before LVS_TEST_DEADLINE\n' $$s $$estimate $$left >>.build/molecule-times; \
-	    continue; \
-	  fi; \
-	  start=$$SECONDS; \
-	  if molecule test -s $$s 2>&1 | tee .build/molecule-$$s.log; then r=passed; else r=FAILED; failed=1; fi; \
-	  took=$$((SECONDS - start)); spent=$$((spent + took)); spent_weight=$$((spent_weight + weight)); \
-	  printf '%s\t%s\t%s s\n' $$s $$r $$took >>.build/molecule-times; \
-	done; \
-	for s in $$(awk '$$2 == "FAILED" {print $$1}' .build/molecule-times); do \
-	  echo "== $$s: failed tasks (whole log: .build/molecule-$$s.log)"; \
-	  sed 's/\x1b\[[0-9;]*m//g' .build/molecule-$$s.log | grep -B 3 -A 25 -E '\[ERROR\]: Task failed|(fatal|failed): \[' | cut -c 1-400 | tail -n 150 || true; \
-	done; \
-	echo "== Molecule scenarios (wall time)"; column -t -s $$'\t' .build/molecule-times; \
-	exit $$failed
+	eval "$$($(LAB) env)"; tools/run-scenarios $(SCENARIOS)
 
 test: check sanity molecule
 
 # The lab cluster: the containers of inventories/lab (made by the default scenario's
 # create step), site.yml against that inventory, then traffic and a failover shown.
+# Containers left by an earlier run, finished or failed, are replaced, so a plain
+# `make demo` recovers from any earlier one.
 demo: venv lab-up
 	eval "$$($(LAB) env)"; \
-	molecule create -s default && molecule prepare -s default && \
-	ansible-playbook -i inventories/lab site.yml && \
+	molecule destroy -s default && molecule create -s default && \
+	(eval "$$(tools/mitogen-env)" && molecule prepare -s default && ansible-playbook -i inventories/lab site.yml) && \
 	ansible-playbook -i inventories/lab lab/demo.yml
 	@echo "Containers stay up for you to explore: make demo-clean removes them."
 
