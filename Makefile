@@ -116,8 +116,8 @@ test: check sanity molecule
 # `make demo` recovers from any earlier one.
 demo: venv lab-up
 	eval "$$($(LAB) env)"; \
-	molecule destroy -s default && molecule create -s default && \
-	(eval "$$(tools/mitogen-env)" && molecule prepare -s default && ansible-playbook -i inventories/lab site.yml) && \
+	molecule destroy -s default && molecule create -s default && molecule prepare -s default && \
+	(eval "$$(tools/mitogen-env)" && ansible-playbook -i inventories/lab site.yml) && \
 	ansible-playbook -i inventories/lab lab/demo.yml
 	@echo "Containers stay up for you to explore: make demo-clean removes them."
 

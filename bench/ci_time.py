@@ -106,11 +106,8 @@ def by_name(steps):
     again, skipped, inside create and converge)."""
     merged = collections.OrderedDict()
     for step in steps:
-        if step.name not in merged:
-            merged[step.name] = Step(step.name, 0.0)
-            merged[step.name].end = 0.0
-        total = merged[step.name]
-        total.end += step.seconds
+        total = merged.setdefault(step.name, Step(step.name, 0.0))
+        total.end = (total.end or 0.0) + step.seconds
         total.tasks.extend(step.tasks)
     return merged
 
