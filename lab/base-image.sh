@@ -3,16 +3,18 @@
 # (no registry can be reached, so no `FROM debian`). systemd is PID 1 and every package
 # the roles install is baked in, so scenarios install for real without network access.
 # All daemons the roles manage are disabled: the roles must enable them.
-# Usage: base-image.sh OUT.tar
+# Usage: base-image.sh OUT.tar [SUITE]   (SUITE: bookworm, the default, or trixie)
 set -euo pipefail
 
 out=$1
+suite=${2:-bookworm}
 mirror=${LVS_LAB_MIRROR:-http://deb.debian.org/debian}
 
 packages=(
   systemd systemd-sysv dbus python3 python3-apt sudo kmod procps iproute2 iputils-ping
   curl netcat-openbsd socat openssl ca-certificates nftables iptables
   keepalived ipvsadm nginx apache2 nfs-common nfs-kernel-server
+  frr frr-pythontools prometheus-node-exporter prometheus-frr-exporter
 )
 
 # Units that fail or make no sense in a container, and the daemons the roles own.
@@ -27,7 +29,8 @@ masked+=(systemd-binfmt.service proc-sys-fs-binfmt_misc.automount proc-sys-fs-bi
 # Vendor sysctl files that set kernel-global keys (kernel.pid_max, fs.protected_*): masked
 # by a /dev/null twin in /etc/sysctl.d, so systemd-sysctl applies only namespaced keys.
 global_sysctl_files=(50-pid-max.conf 99-protect-links.conf)
-disabled=(nginx.service apache2.service keepalived.service nfs-kernel-server.service)
+disabled=(nginx.service apache2.service keepalived.service nfs-kernel-server.service
+  frr.service prometheus-node-exporter.service prometheus-frr-exporter.service)
 
 hooks=()
 for unit in "${masked[@]}"; do
@@ -44,4 +47,4 @@ done
 mmdebstrap --variant=minbase --skip=cleanup/apt/lists \
   --include="$(IFS=,; echo "${packages[*]}")" \
   "${hooks[@]}" \
-  bookworm "$out" "$mirror"
+  "$suite" "$out" "$mirror"

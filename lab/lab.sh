@@ -16,12 +16,15 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${LVS_LAB_CACHE:-$HOME/.cache/lvs-lab}
 port=${LVS_LAB_PORT:-23750}
-image=${LVS_LAB_IMAGE:-lvs-lab/debian12:latest}
+# Container images, NAME:SUITE: Debian 12 for most scenarios, Debian 13 for molecule/ecmp,
+# so the roles are proven on two releases. The first one checks the engine's kernel.
+images=(debian12:bookworm debian13:trixie)
+image=lvs-lab/${images[0]%%:*}:latest
 run=$cache/run
 vm_hash=$(sha256sum "$here/vm-image.sh" | cut -c1-12)
 base_hash=$(sha256sum "$here/base-image.sh" | cut -c1-12)
 vm_dir=$cache/vm-$vm_hash
-base_tar=$cache/base-$base_hash.tar
+base_tar() { echo "$cache/base-$1-$base_hash.tar"; }
 vm_docker_host=tcp://127.0.0.1:$port
 export DOCKER_CLI_HINTS=false
 
@@ -61,9 +64,24 @@ engine_has_ipvs() {
 # Build results go to a temporary name first, so a failed build is never taken as cached.
 # Builds of older recipes are removed once a new one is in place (each is 0.4-1.5 GB).
 build_base_tar() {
-  local tmp=${base_tar%.tar}.tmp.tar  # mmdebstrap picks its output format by the extension
-  "$here/base-image.sh" "$tmp" && mv "$tmp" "$base_tar" &&
-    find "$cache" -maxdepth 1 -name 'base-????????????.tar' ! -path "$base_tar" -delete
+  local suite=$1 tar
+  tar=$(base_tar "$suite")
+  local tmp=${tar%.tar}.tmp.tar  # mmdebstrap picks its output format by the extension
+  "$here/base-image.sh" "$tmp" "$suite" && mv "$tmp" "$tar" &&
+    find "$cache" -maxdepth 1 -name 'base-*.tar' ! -name "*-$base_hash.tar" ! -name '*.tmp.tar' -delete
+}
+
+# Build the tars not in the cache, all at once (the VM boots meanwhile).
+build_base_tars() {
+  local entry suite pids=() failed=0
+  for entry in "${images[@]}"; do
+    suite=${entry#*:}
+    [ -s "$(base_tar "$suite")" ] && continue
+    build_base_tar "$suite" >"$cache/base-image-$suite.log" 2>&1 &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  return $failed
 }
 
 build_vm_image() {
@@ -71,17 +89,36 @@ build_vm_image() {
     find "$cache" -maxdepth 1 -name 'vm-????????????' ! -path "$vm_dir" -exec rm -rf {} +
 }
 
-ensure_base_image() {
+image_is_current() {
+  DOCKER_HOST=$1 docker image inspect "$2" --format '{{index .Config.Labels "lvs-lab.recipe"}}' 2>/dev/null \
+    | grep -qx "$base_hash"
+}
+
+import_image() {
+  local host=$1 suite=$2 name=$3
+  DOCKER_HOST=$host docker import \
+    --change 'CMD ["/lib/systemd/systemd"]' --change 'ENV container=docker' \
+    --change "LABEL lvs-lab.recipe=$base_hash" "$(base_tar "$suite")" "$name"
+}
+
+# Import every image whose recipe changed, all at once.
+import_images() {
+  local host=$1 entry pids=() failed=0
+  for entry in "${images[@]}"; do
+    image_is_current "$host" "lvs-lab/${entry%%:*}:latest" && continue
+    import_image "$host" "${entry#*:}" "lvs-lab/${entry%%:*}:latest" >"$cache/import-${entry#*:}.log" 2>&1 &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  # The images they replace, now untagged, would fill the VM's disk over many rebuilds.
+  DOCKER_HOST=$host docker image prune -f >/dev/null
+  return $failed
+}
+
+ensure_base_images() {
   local host=$1
-  if DOCKER_HOST=$host docker image inspect "$image" --format '{{index .Config.Labels "lvs-lab.recipe"}}' 2>/dev/null \
-      | grep -qx "$base_hash"; then
-    return 0
-  fi
-  [ -s "$base_tar" ] || step "build container base image (mmdebstrap)" "$cache/base-image.log" build_base_tar
-  step "import container base image into Docker" "$cache/import.log" \
-    env DOCKER_HOST="$host" docker import \
-      --change 'CMD ["/lib/systemd/systemd"]' --change 'ENV container=docker' \
-      --change "LABEL lvs-lab.recipe=$base_hash" "$base_tar" "$image"
+  step "build container base images (mmdebstrap)" "$cache/base-image.log" build_base_tars
+  step "import container base images into Docker" "$cache/import.log" import_images "$host"
 }
 
 qemu_running() { [ -s "$run/qemu.pid" ] && kill -0 "$(cat "$run/qemu.pid")" 2>/dev/null; }
@@ -131,7 +168,7 @@ up() {
   mkdir -p "$cache"
   local native=${LVS_LAB_DOCKER_HOST:-${DOCKER_HOST:-}}
   if [ -n "$native" ] && [ "$native" != "$vm_docker_host" ] && docker_answers "$native"; then
-    ensure_base_image "$native"
+    ensure_base_images "$native"
     engine_has_ipvs "$native" || fail "the engine at $native has no ip_vs in its kernel (modprobe ip_vs on its host)"
     echo "native $native" >"$cache/mode"
     say "using the existing Docker engine at $native (native path, no VM)"
@@ -139,12 +176,9 @@ up() {
     return 0
   fi
   need_host_tools
-  # On a cold cache, build the container image's tar on the host while the VM boots.
-  local base_build=
-  if [ ! -s "$base_tar" ]; then
-    build_base_tar >"$cache/base-image.log" 2>&1 &
-    base_build=$!
-  fi
+  # On a cold cache, build the container images' tars on the host while the VM boots.
+  build_base_tars >"$cache/base-image.log" 2>&1 &
+  local base_build=$!
   # A VM left by an earlier run is used once its Docker answers (it may still be booting);
   # one that never answers is replaced.
   if qemu_running && docker_comes_up; then
@@ -156,11 +190,8 @@ up() {
     stop_qemu
     boot_vm
   fi
-  if [ -n "$base_build" ]; then
-    wait "$base_build" || fail "build container base image (mmdebstrap) (log: $cache/base-image.log)"
-    say "build container base image (mmdebstrap): done, alongside the VM boot"
-  fi
-  ensure_base_image "$vm_docker_host"
+  wait "$base_build" || fail "build container base images (mmdebstrap) (logs: $cache/base-image-*.log)"
+  ensure_base_images "$vm_docker_host"
   echo "vm $vm_docker_host" >"$cache/mode"
   say "using the lab VM (QEMU, Debian cloud kernel $(DOCKER_HOST=$vm_docker_host docker info --format '{{.KernelVersion}}'))"
   say "export DOCKER_HOST=$vm_docker_host"
@@ -192,7 +223,9 @@ status() {
 env_line() {
   [ -s "$cache/mode" ] || fail "lab is not up (make lab-up)"
   read -r _ host <"$cache/mode"
-  echo "export DOCKER_HOST=$host"
+  # The Docker SDK's 60 s default was seen to run out when seven containers start at once
+  # on a busy VM (community.docker reads DOCKER_TIMEOUT).
+  echo "export DOCKER_HOST=$host DOCKER_TIMEOUT=300"
 }
 
 case ${1:-} in
