@@ -89,6 +89,7 @@ def _peer_errors(peers):
             [peer.get('bfd_transmit_interval'), 'bfd_interval', where + '.bfd_transmit_interval'],
             [peer.get('bfd_multiplier'), 'bfd_multiplier', where + '.bfd_multiplier'],
             [peer.get('keepalive'), 'port', where + '.keepalive'],
+            [peer.get('connect_retry'), 'port', where + '.connect_retry'],
             [peer.get('hold'), 'uint', where + '.hold']])
         for key in ('address', 'asn'):
             if peer.get(key) is None:

@@ -23,8 +23,8 @@ description:
     of hex digits), C(md5) (32 hex digits), C(identifier), C(interface), C(hostname), C(email),
     C(abs_path) (absolute, no C(..) segment), C(url_path), C(nfs_client), C(export_option_value),
     C(asn) (1-4294967295), C(bgp_community) (C(N:N) of two 0-65535, or a well-known name),
-    C(bfd_interval) (10-60000 ms), C(bfd_multiplier) (2-255), C(bgp_password) (1-80 characters
-    of letters, digits and C(_ . , : ; @ % + = ^ ~ / * -))."
+    C(bfd_interval) (10-60000 ms), C(milliseconds) (10-60000), C(bfd_multiplier) (2-255),
+    C(bgp_password) (1-80 characters of letters, digits and C(_ . , : ; @ % + = ^ ~ / * -))."
   - The forms are matched whole (Python C(re.fullmatch)), never with C($), which also
     matches before a final newline.
 positional: _input
@@ -105,6 +105,7 @@ _DESCRIPTIONS = {
     'asn': 'an AS number 1-4294967295',
     'bgp_community': 'a BGP community N:N (two numbers 0-65535) or a well-known name (%s)' % ', '.join(BGP_WELL_KNOWN_COMMUNITIES),
     'bfd_interval': 'a BFD interval 10-60000 (milliseconds)',
+    'milliseconds': 'a time of 10-60000 milliseconds',
     'bfd_multiplier': 'a BFD detect multiplier 2-255',
     'bgp_password': 'a BGP password of 1-80 letters, digits and _ . , : ; @ % + = ^ ~ / * - (no blanks, quotes, ! or #)',
 }
@@ -161,6 +162,7 @@ _CHECKS = {
     'asn': lambda value: _is_int_in(value, 1, 4294967295),
     'bgp_community': _is_community,
     'bfd_interval': lambda value: _is_int_in(value, 10, 60000),
+    'milliseconds': lambda value: _is_int_in(value, 10, 60000),
     'bfd_multiplier': lambda value: _is_int_in(value, 2, 255),
 }
 

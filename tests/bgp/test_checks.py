@@ -75,7 +75,8 @@ def test_the_bgp_inventory_passes_every_check():
     (web_service(scheduler='wrr'), 'director_bgp_allow_inconsistent'),
     (web_service(rules_owner='ipvsadm'), 'needs rules_owner keepalived'),
     (web_service(forwarding='nat'), 'forwards by dr or tun'),
-    ({'director_script_security': False}, 'director_script_security'),
+    ({'director_bgp_gate_poll_ms': 5}, 'director_bgp_gate_poll_ms'),
+    (bgp(connect_retry=0), 'director_bgp.peers[0].connect_retry'),
     ({'director_sync_daemon': True, 'director_sync_daemon_vip': 'web'}, 'director_sync_daemon_vip'),
 ])
 def test_hostile_or_inconsistent_values_are_refused(extra, variable):
@@ -129,7 +130,8 @@ def test_keepalived_reads_the_bgp_keepalived_conf():
     assert code == 0, said
     blocks = real_tools.keepalived_blocks(text)
     assert sorted(arg for _depth, word, arg in blocks if word == 'vrrp_instance') == ['VI_admin']   # none for the BGP VIP
-    assert 'lb_algo mh\n    lb_kind DR\n    protocol TCP\n    mh-port\n    quorum_up "/usr/local/sbin/lvs-bgp-gate" root\n' in text
+    assert 'lb_algo mh\n    lb_kind DR\n    protocol TCP\n    mh-port\n' in text
+    assert 'quorum_up' not in text   # the gate watches the table itself (files/lvs-bgp-gate)
 
 
 @pytest.mark.skipif(not os.environ.get('LVS_FRR_ROOT'), reason='LVS_FRR_ROOT is not set (tests/bgp/tools.sh)')

@@ -12,8 +12,9 @@ running tests/bgp/router.conf, all on one bridge (10.99.1.0/24).
 Shown, with times printed (run with -s): the sessions and BFD come up; the
 router installs the VIP /32 with one next hop per director (ECMP); a director
 withdraws it when its gate closes (its IPVS service has no real server of
-weight > 0, as keepalived's quorum_down reports; the operator's disable file;
-keepalived's checker dead) and announces it again when it opens; frr-reload.py
+weight > 0; the operator's disable file; keepalived's checker dead) and
+announces it again when it opens, in one pass and as its service runs it
+(watching); frr-reload.py
 applies `bgp graceful-shutdown` (playbooks/director_drain.yml) and the router
 sees the GSHUT community with local-pref 0 and drops that director from ECMP.
 The machine's kernel has no IPVS: the gate reads a file in /proc/net/ip_vs's
@@ -166,7 +167,7 @@ class Director:
         self.gate_config = write(os.path.join(node.dir, 'bgp-gate.json'), json.dumps(gate))
 
     def gate(self):
-        """One run of the gate, as keepalived's quorum_up/quorum_down or systemd start it."""
+        """One pass of the gate (lvs-bgp-gate CONFIG)."""
         return self.node.run(['python3', GATE, self.gate_config]).stdout.strip()
 
 
@@ -263,13 +264,13 @@ def test_sessions_come_up_and_the_router_learns_the_vip_from_every_director(lab)
     assert vip_path(router, 'lvs1')['community']['string'] == '65001:100'
 
 
-@pytest.mark.parametrize('closed_by', ['quorum_down', 'disable_file', 'checker_dead'])
+@pytest.mark.parametrize('closed_by', ['no_real_server', 'disable_file', 'checker_dead'])
 def test_the_gate_withdraws_and_announces_again(lab, closed_by):
     router, directors = lab
     lvs1 = directors['lvs1']
     print()
     close, reopen = {
-        'quorum_down': (lambda: write(lvs1.table, IPVS_TABLE.format(weight=0)), lambda: write(lvs1.table, IPVS_TABLE.format(weight=1))),
+        'no_real_server': (lambda: write(lvs1.table, IPVS_TABLE.format(weight=0)), lambda: write(lvs1.table, IPVS_TABLE.format(weight=1))),
         'disable_file': (lambda: write(lvs1.disable_file, ''), lambda: os.remove(lvs1.disable_file)),
         'checker_dead': (lambda: write(lvs1.checker_pid, '999999\n'), lambda: write(lvs1.checker_pid, '%d\n' % os.getpid())),
     }[closed_by]
@@ -282,6 +283,31 @@ def test_the_gate_withdraws_and_announces_again(lab, closed_by):
     reopen()
     assert lvs1.gate().startswith('announce %s' % VIP)
     wait_until(lambda: next_hops(router) == set(DIRECTORS.values()), '%s undone: router has both directors again' % closed_by, start)
+
+
+def test_the_watching_gate_withdraws_within_its_poll_and_withdraws_all_when_stopped(lab):
+    """The gate as its service runs it (--watch, then --withdraw as ExecStopPost)."""
+    router, directors = lab
+    lvs1 = directors['lvs1']
+    print()
+    wrapped = ['ip', 'netns', 'exec', lvs1.node.ns, 'python3', GATE, '--watch', '0.2', lvs1.gate_config]
+    watcher = subprocess.Popen(wrapped, stdout=subprocess.PIPE, text=True)
+    try:
+        start = time.monotonic()
+        write(lvs1.table, IPVS_TABLE.format(weight=0))
+        wait_until(lambda: next_hops(router) == {DIRECTORS['lvs2']}, 'watching gate (poll 0.2 s): last real server out, router keeps lvs2', start)
+        start = time.monotonic()
+        write(lvs1.table, IPVS_TABLE.format(weight=1))
+        wait_until(lambda: next_hops(router) == set(DIRECTORS.values()), 'watching gate: a real server back, router has both again', start)
+    finally:
+        watcher.terminate()
+        said = watcher.communicate(timeout=10)[0]
+    assert said.splitlines()[:2] == ['withdraw %s (web): service web has no real server with weight > 0' % VIP, 'announce %s (web)' % VIP], said
+    start = time.monotonic()
+    assert lvs1.node.run(['python3', GATE, '--withdraw', lvs1.gate_config]).stdout.startswith('withdraw %s (web): the gate stopped' % VIP)
+    wait_until(lambda: next_hops(router) == {DIRECTORS['lvs2']}, 'gate stopped (--withdraw): router keeps lvs2', start)
+    assert lvs1.gate().startswith('announce %s' % VIP)
+    wait_until(lambda: next_hops(router) == set(DIRECTORS.values()), 'one pass again: both directors', start)
 
 
 def test_graceful_shutdown_moves_the_router_off_a_drained_director(lab):

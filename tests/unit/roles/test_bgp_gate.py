@@ -79,11 +79,44 @@ def test_process_alive(tmp_path):
     assert not gate.process_alive([str(tmp_path / 'absent.pid'), str(junk)])
 
 
-def test_converge_adds_and_removes_only_what_differs(monkeypatch):
+class Ran:
+    """subprocess.run's result for change_address: ip's exit code and complaint."""
+
+    def __init__(self, returncode, stderr=''):
+        self.returncode, self.stderr = returncode, stderr
+
+
+def test_converge_adds_and_removes_only_what_differs(monkeypatch, tmp_path):
     commands = []
-    monkeypatch.setattr(gate, 'held_addresses', lambda interface: {'10.44.0.101'})
-    monkeypatch.setattr(gate.subprocess, 'run', lambda argv, check: commands.append(argv))
-    config = {'interface': 'lo', 'vips': [vip(WEB), {'name': 'api', 'address': '10.44.0.101', 'services': [DNS]}]}
-    lines = gate.converge(config, gate.parse_ipvs(TABLE), True, False)
+    monkeypatch.setattr(gate.subprocess, 'run', lambda argv, **_: commands.append(argv) or Ran(0))
+    config = {'interface': 'lo', 'vips': [vip(WEB), {'name': 'api', 'address': '10.44.0.101', 'services': [DNS]}],
+              'ipvs_table': str(tmp_path / 'ip_vs'), 'checker_pidfiles': [], 'disable_file': str(tmp_path / 'off')}
+    (tmp_path / 'ip_vs').write_text(TABLE)
+    (tmp_path / 'checkers.pid').write_text('%d\n' % os.getpid())
+    config['checker_pidfiles'] = [str(tmp_path / 'checkers.pid')]
+    held = {'10.44.0.101'}
+    lines = gate.converge(config, held, gate.reasons_now(config))
     assert commands == [['ip', 'addr', 'add', '10.44.0.100/32', 'dev', 'lo'], ['ip', 'addr', 'del', '10.44.0.101/32', 'dev', 'lo']]
     assert lines == ['announce 10.44.0.100 (web)', 'withdraw 10.44.0.101 (api): service dns has no real server with weight > 0']
+    assert held == {'10.44.0.100'}
+    # A second pass finds nothing to do: the gate remembers what it changed.
+    assert gate.converge(config, held, gate.reasons_now(config)) == [] and len(commands) == 2
+
+
+def test_a_refused_change_is_reported_and_not_remembered(monkeypatch):
+    monkeypatch.setattr(gate.subprocess, 'run', lambda argv, **_: Ran(2, 'RTNETLINK answers: File exists'))
+    held = set()
+    lines = gate.converge({'interface': 'lo', 'vips': [vip(WEB)]}, held, {'10.44.0.100': None})
+    assert lines == ['could not announce 10.44.0.100 (web): RTNETLINK answers: File exists']
+    assert held == set()
+
+
+def test_withdraw_all_names_the_stopped_gate(monkeypatch, tmp_path):
+    commands = []
+    monkeypatch.setattr(gate.subprocess, 'run', lambda argv, **_: commands.append(argv) or Ran(0))
+    monkeypatch.setattr(gate, 'held_addresses', lambda interface: {'10.44.0.100'})
+    config = tmp_path / 'gate.json'
+    config.write_text(gate.json.dumps({'interface': 'lo', 'vips': [vip(WEB)], 'ipvs_table': str(tmp_path / 'absent'),
+                                       'checker_pidfiles': [], 'disable_file': str(tmp_path / 'off')}))
+    gate.once(str(config), withdraw_all=True)
+    assert commands == [['ip', 'addr', 'del', '10.44.0.100/32', 'dev', 'lo']]
