@@ -94,17 +94,17 @@ def populate(size, servers, prefs=None):
     optionally gives each server's (offset, skip) instead of hashing its name.
     """
     if prefs is None:
-        prefs = [preference(name, size) for name, _ in servers]
-    per_turn = turns([w for _, w in servers], size)
+        prefs = [preference(name, size) for name, _weight in servers]
+    per_turn = turns([w for _name, w in servers], size)
     if not any(per_turn):
         return [None] * size
     table = [None] * size
-    position = [offset for offset, _ in prefs]
+    position = [offset for offset, _skip in prefs]
     filled = 0
     while True:
-        for i, (name, _) in enumerate(servers):
+        for i, (name, _weight) in enumerate(servers):
             skip = prefs[i][1]
-            for _ in range(per_turn[i]):
+            for _turn in range(per_turn[i]):
                 entry = position[i]
                 while table[entry] is not None:
                     entry = (entry + skip) % size
@@ -148,7 +148,7 @@ def measure(size, count, seeds, max_removals):
         # The director added them in this order; the kernel puts each new one at the head of its list.
         servers = [(name, 1) for name in reversed(names)]
         base = populate(size, servers)
-        shares = [base.count(name) for name, _ in servers]
+        shares = [base.count(name) for name, _weight in servers]
         totals['min'] += min(shares) * count / size
         totals['max'] += max(shares) * count / size
         victims = rng.sample(range(count), min(count, max_removals)) if count > 1 else []
