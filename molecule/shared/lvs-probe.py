@@ -20,13 +20,24 @@
       a second one on the same connection once GO_FILE exists (at most
       SECONDS later); prints JSON {"first", "second"} (the node, or the
       error) and "same_connection" (the local port did not change).
+  lvs-probe load URL HOLDS READY_FILE STOP_FILE SECONDS
+      Both at once: HOLDS long-lived connections (their local ports written
+      to READY_FILE as a JSON list once each has its first answer), and a
+      request every 0.1 s (1 s timeout) until STOP_FILE exists (at most
+      SECONDS); then the second request on each held connection. Prints
+      {"loop": as `loop`, "holds": [{"port", "first", "second", "same_connection"}]}.
+  lvs-probe routes PREFIX STOP_FILE SECONDS
+      On a router: the next hops of its route to PREFIX every 0.05 s until
+      STOP_FILE exists; prints each change [{"at": epoch seconds, "via": [...]}].
 """
 import http.client
 import json
 import os
 import socket
 import ssl
+import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -76,21 +87,76 @@ def wait_for_file(path, seconds):
         time.sleep(0.1)
 
 
-def hold(url, go_file, seconds):
+def ask_on(conn, path):
+    """One request on a keep-alive connection: (the answer or the error, local port)."""
+    try:
+        conn.request("GET", path, headers={"Connection": "keep-alive"})
+        port = conn.sock.getsockname()[1]
+        return conn.getresponse().read().decode().strip(), port
+    except Exception as exc:  # noqa: BLE001 - a reset or timeout is the result
+        return "error: " + repr(exc)[:120], None
+
+
+def open_held(url, n):
+    """n keep-alive connections, each with its first request answered."""
     parsed = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(parsed.hostname, parsed.port or 80, timeout=5)
-    answers, ports = [], []
-    for step in range(2):
-        if step == 1:
-            wait_for_file(go_file, seconds)
-        try:
-            conn.request("GET", parsed.path, headers={"Connection": "keep-alive"})
-            ports.append(conn.sock.getsockname()[1])
-            answers.append(conn.getresponse().read().decode().strip())
-        except Exception as exc:  # noqa: BLE001 - a reset or timeout is the result
-            answers.append("error: " + repr(exc)[:120])
-    return {"first": answers[0], "second": answers[1],
-            "same_connection": len(ports) == 2 and ports[0] == ports[1]}
+    held = []
+    for _index in range(n):
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port or 80, timeout=5)
+        first, port = ask_on(conn, parsed.path)
+        held.append({"conn": conn, "path": parsed.path, "port": port, "first": first})
+    return held
+
+
+def ask_again(held):
+    """The second request on each held connection. http.client reconnects a
+    closed connection by itself, so a changed local port means a new one."""
+    results = []
+    for h in held:
+        second, port = ask_on(h["conn"], h["path"])
+        results.append({"port": h["port"], "first": h["first"], "second": second,
+                        "same_connection": port is not None and port == h["port"]})
+    return results
+
+
+def hold(url, go_file, seconds):
+    held = open_held(url, 1)
+    wait_for_file(go_file, seconds)
+    return ask_again(held)[0]
+
+
+def load(url, holds, ready_file, stop_file, seconds):
+    held = open_held(url, holds)
+    with open(ready_file + ".tmp", "w") as handle:
+        json.dump([h["port"] for h in held], handle)
+    os.rename(ready_file + ".tmp", ready_file)
+    requests = {}
+    looper = threading.Thread(target=lambda: requests.update(loop(url, seconds, 0.1, 1, stop_file)))
+    looper.start()
+    wait_for_file(stop_file, seconds)
+    again = ask_again(held)
+    looper.join()
+    return {"loop": requests, "holds": again}
+
+
+def next_hops(prefix):
+    out = subprocess.run(["ip", "-j", "route", "show", prefix], capture_output=True, text=True, check=False).stdout
+    hops = []
+    for route in json.loads(out or "[]"):
+        hops += [route["gateway"]] if "gateway" in route else [n["gateway"] for n in route.get("nexthops", [])]
+    return sorted(hops)
+
+
+def routes(prefix, stop_file, seconds):
+    end = time.monotonic() + seconds
+    changes, last = [], None
+    while time.monotonic() < end and not os.path.exists(stop_file):
+        via = next_hops(prefix)
+        if via != last:
+            changes.append({"at": round(time.time(), 3), "via": via})
+            last = via
+        time.sleep(0.05)
+    return changes
 
 
 def loop(url, seconds, interval, timeout, stop_file=None):
@@ -125,6 +191,10 @@ def main(argv):
         result["resent"] = RESENT[0]
     elif argv[1] == "hold":
         result = hold(argv[2], argv[3], float(argv[4]))
+    elif argv[1] == "load":
+        result = load(argv[2], int(argv[3]), argv[4], argv[5], float(argv[6]))
+    elif argv[1] == "routes":
+        result = routes(argv[2], argv[3], float(argv[4]))
     else:
         result = loop(argv[2], float(argv[3]), float(argv[4]), float(argv[5]), *argv[6:7])
     print(json.dumps(result))
