@@ -715,6 +715,66 @@ def unapplied_lines(actual, target, desired, purge):
     return render_plan(diff_tables(actual, target))
 
 
+# ------------------------------------------------------------ ownership
+
+# The record of what the module owns on a host: the services it created (or
+# took over by being told to manage them), one a line as ipvsadm names them.
+# Only the module writes it, so a service is removed only when this module put
+# it there; rules files are no such proof, others write them too.
+OWNED_HEADER = ('# IPVS services that lvs.cluster.ipvs created on this host, as ipvsadm names them.\n'
+                '# Its next run removes those it is no longer given. Written by the module only.\n')
+
+Ownership = namedtuple('Ownership', ['desired', 'released', 'during', 'after'])
+
+
+def parse_service_spec(text):
+    """The key of a service as ``render_service_spec`` writes it (``-t 10.0.0.1:80``, ``-f 10 -6``)."""
+    try:
+        options = _tokens_to_options(text.split())
+        key = _pop_service_key(options)
+        if options:
+            raise ParseError('unexpected options %s' % ' '.join(sorted(options)))
+    except ParseError as exc:
+        raise ParseError('%s in %r' % (exc, text))
+    return key
+
+
+def parse_owned(text):
+    """The service keys of an owned-services record (comments and blank lines skipped)."""
+    lines = (line.strip() for line in text.splitlines())
+    return set(parse_service_spec(line) for line in lines if line and not line.startswith('#'))
+
+
+def service_specs(keys):
+    """How ipvsadm names each service (``render_service_spec``), in the kernel's sort order."""
+    return [render_service_spec(key) for key in sorted(keys, key=_sort_key)]
+
+
+def render_owned(keys):
+    """The text of an owned-services record."""
+    return OWNED_HEADER + ''.join(spec + '\n' for spec in service_specs(keys))
+
+
+def ownership(owned, desired, release_only=False):
+    """What a run does with the services recorded as ``owned`` by an earlier one.
+
+    Those ``desired`` no longer declares are released: removed from the kernel
+    and forgotten, and nothing else is, so a service the module never created
+    (keepalived's, an operator's) stays. Returns the desired state of the run
+    (the released keys added as absent), the released keys, the record while
+    the run applies (it already holds every service the batch may create, so
+    a batch that stops half-way leaves none unrecorded) and after it.
+    ``release_only`` releases and does nothing else: it declares nothing, and
+    keeps recorded only what is still declared.
+    """
+    declared = set(desired.services)
+    released = set(owned) - declared
+    if release_only:
+        return Ownership(DesiredState({}, released, {}), released, set(owned), set(owned) & declared)
+    run = DesiredState(desired.services, desired.absent_services | released, desired.absent_real_servers)
+    return Ownership(run, released, set(owned) | declared, declared)
+
+
 # ------------------------------------------------------------ validation
 
 # The fields of a desired service and of its real servers, in argument_spec

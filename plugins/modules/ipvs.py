@@ -190,6 +190,28 @@ options:
       - Do not use it on a director where keepalived owns some virtual services; it would remove them.
     type: bool
     default: false
+  owned_file:
+    description:
+      - File in which the module records the services it manages on this host (those declared in O(services)),
+        so that a later run can tell the services it created from those it did not.
+      - A service recorded there by an earlier run that O(services) no longer declares is removed from the kernel
+        and from the record (it is B(released)). A service that was never recorded, such as one keepalived or an
+        operator created, is never removed (unless O(purge) is set). Without O(owned_file), a service left out of
+        O(services) stays in the kernel.
+      - A missing file records nothing. It is written like O(save) (a new file renamed over the old one, mode
+        V(0600)), before a batch that adds services (so that a batch stopped half-way leaves none unrecorded) and
+        after it, and only when its content changes. Its directory must exist.
+    type: path
+  release_only:
+    description:
+      - Only release (remove from the kernel, from O(owned_file) and from O(save)) the recorded services that
+        O(services) no longer declares; add and change nothing, and read no table when none is to be released.
+      - Run it before another owner takes a service over, with the same O(services) as the run after it.
+        keepalived takes an existing entry as its own as it stands (it ignores C(File exists)), keeping the old
+        scheduler and real servers, so the entry must be gone before keepalived reads a configuration that declares it.
+      - Needs O(owned_file); cannot be combined with O(purge). O(save_scope) does not apply.
+    type: bool
+    default: false
   save:
     description:
       - Write the resulting table in C(ipvsadm -S) format (with thresholds, which C(ipvsadm -S) leaves out) to this file,
@@ -262,6 +284,22 @@ EXAMPLES = r"""
     save: /etc/ipvsadm.rules
     save_scope: declared
 
+- name: Remember what it creates; a service dropped from this list later is removed on the next run
+  lvs.cluster.ipvs:
+    services:
+      - name: static
+        address: 10.10.0.100
+        port: 81
+        real_servers:
+          - address: 10.10.0.11
+    owned_file: /var/lib/lvs-cluster/ipvs-owned
+
+- name: Before keepalived reads a configuration that takes services over, remove those this module created
+  lvs.cluster.ipvs:
+    services: []                       # what this module still manages (the same list as its other run)
+    owned_file: /var/lib/lvs-cluster/ipvs-owned
+    release_only: true
+
 - name: HTTP and HTTPS joined by firewall mark 10, persistent, NAT
   lvs.cluster.ipvs:
     services:
@@ -318,6 +356,16 @@ commands:
   sample:
     - -A -t 10.10.0.100:80 -s wrr
     - -a -t 10.10.0.100:80 -r 10.10.0.11:80 -g -w 2
+released:
+  description:
+    - The recorded services that O(services) no longer declares, as ipvsadm names them; each was removed from the
+      kernel where it still was, and forgotten.
+  returned: when O(owned_file) is set
+  type: list
+  elements: str
+  sample:
+    - -t 10.10.0.100:81
+    - -f 10
 unapplied:
   description: Lines the kernel did not take (still needed after C(ipvsadm -R)); only when the module fails verification.
   returned: failure
@@ -396,6 +444,7 @@ services:
           tunnel_checksum: null
 """
 
+import errno
 import os
 import stat
 import tempfile
@@ -485,12 +534,13 @@ def load_kernel_modules(module, schedulers):
             module.run_command([modprobe, name])
 
 
-# The rules file lists the cluster's internal addresses; only root reads it
-# (Debian's init script pipes it into ipvsadm -R at boot).
+# The rules file and the owned-services record list the cluster's internal
+# addresses; only root reads them (Debian's init script pipes the rules file
+# into ipvsadm -R at boot).
 SAVE_FILE_MODE = 0o600
 
 
-def write_save_file(module, path, content):
+def write_private_file(module, path, content, what):
     """Write ``content`` to ``path`` unless it holds it already with SAVE_FILE_MODE; returns whether it did (or would)."""
     if file_holds(path, content, SAVE_FILE_MODE):
         return False
@@ -498,9 +548,20 @@ def write_save_file(module, path, content):
         try:
             replace_file(path, content, SAVE_FILE_MODE)
         except (IOError, OSError) as exc:
-            module.fail_json(msg='Cannot write the rules file %s: %s' % (path, exc))
+            module.fail_json(msg='Cannot write the %s %s: %s' % (what, path, exc))
         module.set_default_selinux_context(path, False)
     return True
+
+
+def read_text(module, path, what):
+    """The content of ``path``, or None when it does not exist."""
+    try:
+        with open(path) as handle:
+            return handle.read()
+    except (IOError, OSError) as exc:
+        if exc.errno == errno.ENOENT:
+            return None
+        module.fail_json(msg='Cannot read the %s %s: %s' % (what, path, exc))
 
 
 def file_holds(path, content, mode):
@@ -575,20 +636,74 @@ def saved_table(target, desired, scope):
     return target if scope == 'table' else ipvs.restrict(target, set(desired.services))
 
 
-def converge(module, ipvsadm, desired):
+def read_ownership(module, desired):
+    """ipvs.ownership() of the services recorded in owned_file; None without owned_file."""
+    path = module.params['owned_file']
+    if not path:
+        return None
+    text = read_text(module, path, 'owned-services record')
+    try:
+        owned = ipvs.parse_owned(text) if text is not None else set()
+    except ipvs.ParseError as exc:
+        module.fail_json(msg='Cannot parse the owned-services record %s: %s' % (path, exc))
+    return ipvs.ownership(owned, desired, module.params['release_only'])
+
+
+def record_owned(module, keys):
+    """Write the owned-services record unless it holds ``keys`` already (a missing file holds none)."""
+    path = module.params['owned_file']
+    if not keys and not os.path.exists(path):
+        return False
+    return write_private_file(module, path, ipvs.render_owned(keys), 'owned-services record')
+
+
+def take_out_of_save_file(module, released):
+    """Remove the released services from the save file; the other lines stay, and an untouched file is not rewritten."""
+    path = module.params['save']
+    text = read_text(module, path, 'rules file')
+    try:
+        table = ipvs.parse_save(text) if text is not None else {}
+    except ipvs.ParseError as exc:
+        module.fail_json(msg='Cannot read the rules file %s to take the released services out: %s' % (path, exc))
+    if not released & set(table):
+        return False
+    kept = ipvs.restrict(table, set(table) - released)
+    return write_private_file(module, path, ipvs.render_save_text(kept), 'rules file')
+
+
+def save(module, target, desired, ownership):
+    """Bring the save file up to date; returns whether it changed (or would)."""
+    if module.params['release_only']:
+        return take_out_of_save_file(module, ownership.released)
+    saved = saved_table(target, desired, module.params['save_scope'])
+    return write_private_file(module, module.params['save'], ipvs.render_save_text(saved), 'rules file')
+
+
+def converge(module, desired):
+    ownership = read_ownership(module, desired)
+    run = ownership.desired if ownership is not None else desired
+    result = dict(changed=False, commands=[])
+    if ownership is not None:
+        result['released'] = ipvs.service_specs(ownership.released)
+    if module.params['release_only'] and not ownership.released:
+        return result  # nothing recorded to release: no need for ipvsadm, nor to read the table
+    ipvsadm = Ipvsadm(module)
     current = read_current(module, ipvsadm)
-    target = ipvs.target_table(current, desired, module.params['purge'])
+    target = ipvs.target_table(current, run, module.params['purge'])
     plan = ipvs.diff_tables(current, target)
     commands = ipvs.render_plan(plan)
-    result = dict(changed=bool(commands), commands=commands)
+    result.update(changed=bool(commands), commands=commands)
     if module._diff:
         result['diff'] = dict(before=ipvs.render_save_text(current), after=ipvs.render_save_text(target))
     if commands and not module.check_mode:
+        if ownership is not None:
+            record_owned(module, ownership.during)
         load_kernel_modules(module, set(service.scheduler for service in plan.add_services + plan.edit_services))
-        target = apply_and_verify(module, ipvsadm, commands, target, desired, result)
+        target = apply_and_verify(module, ipvsadm, commands, target, run, result)
+    if ownership is not None:
+        result['changed'] |= record_owned(module, ownership.after)
     if module.params['save']:
-        saved = saved_table(target, desired, module.params['save_scope'])
-        result['changed'] |= write_save_file(module, module.params['save'], ipvs.render_save_text(saved))
+        result['changed'] |= save(module, target, desired, ownership)
     if result['changed'] or module.params['return_table']:
         result['services'] = table_result(target)
     return result
@@ -600,6 +715,8 @@ def converge(module, ipvsadm, desired):
 ARGUMENT_SPEC = dict(
     services=dict(type='list', elements='dict', default=[]),
     purge=dict(type='bool', default=False),
+    owned_file=dict(type='path'),
+    release_only=dict(type='bool', default=False),
     save=dict(type='path'),
     save_scope=dict(type='str', default='table', choices=['table', 'declared']),
     return_table=dict(type='bool', default=False),
@@ -608,12 +725,15 @@ ARGUMENT_SPEC = dict(
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True,
+                           required_if=[('release_only', True, ('owned_file',))])
+    if module.params['release_only'] and module.params['purge']:
+        module.fail_json(msg='release_only removes only the released services; it cannot be combined with purge')
     try:
         desired = ipvs.desired_state(module.params['services'])
     except ipvs.ValidationError as exc:
         module.fail_json(msg='Invalid services: %s' % exc, errors=exc.errors)
-    module.exit_json(**converge(module, Ipvsadm(module), desired))
+    module.exit_json(**converge(module, desired))
 
 
 if __name__ == '__main__':

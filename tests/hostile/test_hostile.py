@@ -123,6 +123,8 @@ CASES = [
     case('director_drain_dir with ..', 'director', {'director_drain_dir': '/etc/lvs-cluster/../../tmp'}, 'director_drain_dir'),
     case('fwmark unit file with a blank and a second command', 'director',
          {'director_fwmark_rules_file': '/etc/lvs-cluster/fwmark.nft\nExecStartPost=/bin/sh -c reboot'}, 'director_fwmark_rules_file'),
+    case('owned-services record climbs out of its directory', 'director',
+         {'director_ipvs_owned_file': '/var/lib/lvs-cluster/../../../etc/cron.d/x'}, 'director_ipvs_owned_file'),
     case('director_sorry_root with a semicolon', 'director', {'director_sorry_root': '/var/www/x; }'}, 'director_sorry_root'),
     case('overlong service name', 'director', service(name='a' * 300), 'lvs_virtual_services[0].name'),
     case('non-ASCII service name', 'director', service(name='wéb'), 'lvs_virtual_services[0].name'),

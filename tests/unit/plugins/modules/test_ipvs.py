@@ -263,3 +263,125 @@ def test_captured_table_purged_to_one_service(kernel, capsys):
     assert all(line.startswith('-D ') for line in result['commands'])
     assert len(result['commands']) == len(captured_table()) - 1
     assert list(kernel.table) == [keep.key]
+
+
+# -- owned_file: what the module created, removed once no longer declared
+
+STATIC = dict(name='static', address='10.10.0.100', port=81, scheduler='rr', real_servers=[dict(address='10.10.0.11')])
+MARK = dict(name='mark', fwmark=10, scheduler='rr', real_servers=[dict(address='10.10.0.11', port=0)])
+KEEPALIVED_OWNED = dict(address='10.10.0.100', port=80, scheduler='wrr', real_servers=[dict(address='10.10.0.12')])
+
+
+@pytest.fixture
+def owned(tmp_path):
+    return tmp_path / 'ipvs-owned'
+
+
+def recorded(path):
+    return [line for line in path.read_text().splitlines() if not line.startswith('#')]
+
+
+def keepalived_in(kernel):
+    """A service keepalived created: in the kernel, never declared to the module."""
+    kernel.table.update(ipvs.desired_state([KEEPALIVED_OWNED]).services)
+
+
+def test_a_service_dropped_from_the_list_is_removed_on_the_next_run(kernel, capsys, owned):
+    keepalived_in(kernel)
+    first = run_module(capsys, services=[STATIC, MARK], owned_file=str(owned))
+    assert first['changed'] is True and first['released'] == []
+    assert recorded(owned) == ['-t 10.10.0.100:81', '-f 10']
+    assert file_mode(owned) == 0o600
+
+    second = run_module(capsys, services=[STATIC], owned_file=str(owned))
+    assert second['commands'] == ['-D -f 10'] and second['released'] == ['-f 10']
+    assert recorded(owned) == ['-t 10.10.0.100:81']
+    assert sorted(ipvs.service_specs(kernel.table)) == ['-t 10.10.0.100:80', '-t 10.10.0.100:81']
+
+    third = run_module(capsys, services=[STATIC], owned_file=str(owned))
+    assert (third['changed'], third['commands'], third['released']) == (False, [], [])
+
+
+def test_the_last_service_dropped_is_removed_too(kernel, capsys, owned):
+    run_module(capsys, services=[STATIC], owned_file=str(owned))
+    result = run_module(capsys, services=[], owned_file=str(owned))
+    assert result['commands'] == ['-D -t 10.10.0.100:81']
+    assert kernel.table == {} and recorded(owned) == []
+
+
+def test_without_a_record_nothing_undeclared_is_removed_and_no_empty_record_is_made(kernel, capsys, owned):
+    keepalived_in(kernel)
+    result = run_module(capsys, services=[], owned_file=str(owned))
+    assert (result['changed'], result['commands']) == (False, [])
+    assert not owned.exists() and len(kernel.table) == 1
+
+
+def test_check_mode_reports_the_release_and_changes_nothing(kernel, capsys, owned):
+    run_module(capsys, services=[STATIC, MARK], owned_file=str(owned))
+    before = owned.read_text()
+    result = run_module(capsys, services=[STATIC], owned_file=str(owned), _ansible_check_mode=True, _ansible_diff=True)
+    assert result['changed'] is True and result['commands'] == ['-D -f 10'] and result['released'] == ['-f 10']
+    assert '-A -f 10 -s rr' in result['diff']['before'] and '-f 10' not in result['diff']['after']
+    assert owned.read_text() == before and len(kernel.table) == 2
+
+
+def test_the_record_holds_new_services_even_when_the_batch_fails(kernel, capsys, owned):
+    """A batch the kernel stops part-way may leave services behind: they are already recorded."""
+    refused = dict(STATIC, name='refused', port=82, scheduler='twos')
+    result = run_module(capsys, services=[STATIC, refused], owned_file=str(owned))
+    assert result['failed'] is True
+    assert recorded(owned) == ['-t 10.10.0.100:81', '-t 10.10.0.100:82']
+    assert run_module(capsys, services=[], owned_file=str(owned))['commands'] == ['-D -t 10.10.0.100:81']
+    assert kernel.table == {} and recorded(owned) == []
+
+
+def test_release_only_removes_a_service_moving_to_keepalived_before_keepalived_reads_it(kernel, capsys, owned, tmp_path):
+    rules = tmp_path / 'ipvsadm.rules'
+    run_module(capsys, services=[STATIC, MARK], owned_file=str(owned), save=str(rules), save_scope='declared')
+    new = dict(STATIC, name='new', port=82)
+    result = run_module(capsys, services=[MARK, new], owned_file=str(owned), save=str(rules), release_only=True)
+    assert result['commands'] == ['-D -t 10.10.0.100:81'] and result['released'] == ['-t 10.10.0.100:81']
+    assert ipvs.service_specs(kernel.table) == ['-f 10']                 # nothing added: the new one waits
+    assert recorded(owned) == ['-f 10']
+    assert rules.read_text() == '-A -f 10 -s rr\n-a -f 10 -r 10.10.0.11:0 -g -w 1\n'
+
+    keepalived_in(kernel)   # keepalived creates its service; the module's full run leaves it alone
+    after = run_module(capsys, services=[MARK, new], owned_file=str(owned), save=str(rules), save_scope='declared')
+    assert after['commands'] == ['-A -t 10.10.0.100:82 -s rr', '-a -t 10.10.0.100:82 -r 10.10.0.11:82 -g -w 1']
+    assert recorded(owned) == ['-t 10.10.0.100:82', '-f 10']
+    assert '10.10.0.100:80' in ' '.join(ipvs.service_specs(kernel.table))
+
+
+def test_release_only_with_nothing_to_release_reads_no_table(kernel, capsys, owned):
+    run_module(capsys, services=[STATIC], owned_file=str(owned))
+    kernel.commands[:] = []
+    result = run_module(capsys, services=[STATIC, MARK], owned_file=str(owned), release_only=True)
+    assert (result['changed'], result['commands'], result['released']) == (False, [], [])
+    assert kernel.commands == [] and recorded(owned) == ['-t 10.10.0.100:81']
+
+
+def test_release_only_leaves_a_rules_file_without_released_services_as_it_is(kernel, capsys, owned, tmp_path):
+    rules = tmp_path / 'ipvsadm.rules'
+    rules.write_text(u'# saved by hand\n-A -t 10.10.0.100:80 -s wrr\n')
+    run_module(capsys, services=[STATIC], owned_file=str(owned))
+    result = run_module(capsys, services=[], owned_file=str(owned), save=str(rules), release_only=True)
+    assert result['commands'] == ['-D -t 10.10.0.100:81']
+    assert rules.read_text() == u'# saved by hand\n-A -t 10.10.0.100:80 -s wrr\n'
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(release_only=True), 'owned_file'),
+    (dict(release_only=True, owned_file='/nonexistent/owned', purge=True), 'cannot be combined with purge'),
+])
+def test_release_only_needs_a_record_and_no_purge(kernel, capsys, args, message):
+    result = run_module(capsys, services=[], **args)
+    assert result['failed'] is True and message in result['msg']
+    assert kernel.commands == []
+
+
+def test_a_damaged_record_fails_naming_it_and_changes_nothing(kernel, capsys, owned):
+    run_module(capsys, services=[STATIC], owned_file=str(owned))
+    owned.write_text(u'-t 10.10.0.100:81 -s rr\n')
+    result = run_module(capsys, services=[], owned_file=str(owned))
+    assert result['failed'] is True and 'Cannot parse the owned-services record %s' % owned in result['msg']
+    assert len(kernel.table) == 1
