@@ -24,15 +24,18 @@
       Both at once: HOLDS long-lived connections (their local ports written
       to READY_FILE as a JSON list once each has its first answer), and a
       request every 0.1 s (1 s timeout) until STOP_FILE exists (at most
-      SECONDS); then the second request on each held connection. Prints
+      SECONDS). Every 5 s and at the end, one more request on each held
+      connection; "second" is the last answer, or the first failure. Prints
       {"loop": as `loop`, "holds": [{"port", "first", "second", "same_connection"}]}.
   lvs-probe routes PREFIX STOP_FILE SECONDS
-      On a router: the next hops of its route to PREFIX every 0.05 s until
-      STOP_FILE exists; prints each change [{"at": epoch seconds, "via": [...]}].
+      On a router: the next hops of its route to PREFIX, read again at each
+      route event, until STOP_FILE exists; prints each change
+      [{"at": epoch seconds, "via": [...]}].
 """
 import http.client
 import json
 import os
+import select
 import socket
 import ssl
 import subprocess
@@ -109,14 +112,15 @@ def open_held(url, n):
 
 
 def ask_again(held):
-    """The second request on each held connection. http.client reconnects a
-    closed connection by itself, so a changed local port means a new one."""
-    results = []
+    """One more request on each held connection; each result is its first failure, if
+    any. http.client reconnects a closed connection by itself, so a changed local port
+    means a new connection."""
     for h in held:
-        second, port = ask_on(h["conn"], h["path"])
-        results.append({"port": h["port"], "first": h["first"], "second": second,
-                        "same_connection": port is not None and port == h["port"]})
-    return results
+        if h.get("kept", True):
+            second, port = ask_on(h["conn"], h["path"])
+            same = port is not None and port == h["port"]
+            h.update(second=second, same_connection=same, kept=same and second == h["first"])
+    return [dict((key, h[key]) for key in ("port", "first", "second", "same_connection")) for h in held]
 
 
 def hold(url, go_file, seconds):
@@ -133,10 +137,14 @@ def load(url, holds, ready_file, stop_file, seconds):
     requests = {}
     looper = threading.Thread(target=lambda: requests.update(loop(url, seconds, 0.1, 1, stop_file)))
     looper.start()
-    wait_for_file(stop_file, seconds)
-    again = ask_again(held)
+    # A request on every held connection every 5 s: the connections stay open (web
+    # servers close idle ones) and each is checked while the operation goes on.
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not os.path.exists(stop_file):
+        wait_for_file(stop_file, min(5, end - time.monotonic()))
+        ask_again(held)
     looper.join()
-    return {"loop": requests, "holds": again}
+    return {"loop": requests, "holds": ask_again(held)}
 
 
 def next_hops(prefix):
@@ -148,39 +156,22 @@ def next_hops(prefix):
 
 
 def routes(prefix, stop_file, seconds):
+    """Reads the route again on each event of `ip monitor route` (no polling: the
+    lab's CPU is emulated and shared), and once every 0.5 s for the stop file."""
+    monitor = subprocess.Popen(["ip", "monitor", "route"], stdout=subprocess.PIPE, text=True)
     end = time.monotonic() + seconds
     changes, last = [], None
-    while time.monotonic() < end and not os.path.exists(stop_file):
-        via = next_hops(prefix)
-        if via != last:
-            changes.append({"at": round(time.time(), 3), "via": via})
-            last = via
-        time.sleep(0.05)
+    try:
+        while time.monotonic() < end and not os.path.exists(stop_file):
+            via = next_hops(prefix)
+            if via != last:
+                changes.append({"at": round(time.time(), 3), "via": via})
+                last = via
+            if select.select([monitor.stdout], [], [], 0.5)[0]:
+                monitor.stdout.readline()
+    finally:
+        monitor.kill()
     return changes
-
-
-def loop(url, seconds, interval, timeout, stop_file=None):
-    start = time.monotonic()
-    last_ok = start
-    longest = 0.0
-    total = failed = 0
-    nodes, failures = {}, []
-    while time.monotonic() - start < seconds and not (stop_file and os.path.exists(stop_file)):
-        t0 = time.monotonic()
-        status, body = get(url, timeout)
-        t1 = time.monotonic()
-        total += 1
-        if status == 200:
-            nodes[body] = nodes.get(body, 0) + 1
-            longest = max(longest, t1 - last_ok)
-            last_ok = t1
-        else:
-            failed += 1
-            failures.append({"at": round(t0 - start, 2), "error": body[:120]})
-        time.sleep(max(0.0, interval - (time.monotonic() - t0)))
-    longest = max(longest, time.monotonic() - last_ok)
-    return {"requests": total, "failed": failed, "outage_seconds": round(longest, 2),
-            "nodes": nodes, "failures": failures[:10], "seconds": seconds, "interval": interval}
 
 
 def main(argv):
