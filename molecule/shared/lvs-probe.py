@@ -90,6 +90,30 @@ def wait_for_file(path, seconds):
         time.sleep(0.1)
 
 
+def loop(url, seconds, interval, timeout, stop_file=None):
+    start = time.monotonic()
+    last_ok = start
+    longest = 0.0
+    total = failed = 0
+    nodes, failures = {}, []
+    while time.monotonic() - start < seconds and not (stop_file and os.path.exists(stop_file)):
+        t0 = time.monotonic()
+        status, body = get(url, timeout)
+        t1 = time.monotonic()
+        total += 1
+        if status == 200:
+            nodes[body] = nodes.get(body, 0) + 1
+            longest = max(longest, t1 - last_ok)
+            last_ok = t1
+        else:
+            failed += 1
+            failures.append({"at": round(t0 - start, 2), "error": body[:120]})
+        time.sleep(max(0.0, interval - (time.monotonic() - t0)))
+    longest = max(longest, time.monotonic() - last_ok)
+    return {"requests": total, "failed": failed, "outage_seconds": round(longest, 2),
+            "nodes": nodes, "failures": failures[:10], "seconds": seconds, "interval": interval}
+
+
 def ask_on(conn, path):
     """One request on a keep-alive connection: (the answer or the error, local port)."""
     try:
