@@ -11,7 +11,8 @@ COLLECTION_LINK := .collections/ansible_collections/lvs/cluster
 SANITY_DIR := $(or $(TMPDIR),/tmp)/lvs-cluster-sanity/ansible_collections/lvs/cluster
 # What `make test` runs. lab_smoke (plain ipvsadm through the lab) is covered by
 # default and topologies; run it alone to check a new lab: SCENARIOS=lab_smoke.
-SCENARIOS ?= default ipvs_module topologies
+# The shortest last: the deadline net (LVS_TEST_DEADLINE) skips from the end.
+SCENARIOS ?= default topologies ipvs_module
 
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
