@@ -23,8 +23,12 @@ import collections
 import re
 import sys
 
-STEP = re.compile(r'\[(?P<scenario>[\w-]+) > (?P<step>\w+)\] (?P<what>Executing|Executed)')
-TASK = re.compile(r'^(?:TASK|RUNNING HANDLER) \[(?P<name>.*)\] \*+')
+# Molecule prints "[default > converge] Executing", or with its newer console
+# "default ➜ converge: Executing" (colour codes are stripped before matching).
+STEP = re.compile(r'(?:\[(?P<scenario>[\w-]+) > (?P<step>\w+)\]|(?P<scenario2>[\w-]+) \u279c (?P<step2>\w+):)'
+                  r' (?P<what>Executing|Executed)')
+# The newer console puts the banner's asterisks on the next line and wraps long names.
+TASK = re.compile(r'^(?:TASK|RUNNING HANDLER) \[(?P<name>.*?)(?:\](?: \*+)?)?$')
 BOUNDARY = re.compile(r'^(?:PLAY \[|PLAY RECAP)')
 RESULT = re.compile(r'^(?:ok|changed|failed|fatal|skipping): \[')
 WAIT_TASK = re.compile(r'^(?:[^:]+ : )?(?:Wait|Watch|Let|Keep)\b')
@@ -54,7 +58,8 @@ def stamped_lines(path):
         for line in handle:
             stamp, _space, text = line.rstrip('\n').partition(' ')
             try:
-                yield float(stamp), re.sub(r'\x1b\[[0-9;]*m', '', text)
+                # Colour codes out, and the newer console's "  │ " before Ansible's output.
+                yield float(stamp), re.sub(r'^\s*\u2502 ?', '', re.sub(r'\x1b\[[0-9;]*m', '', text))
             except ValueError:
                 continue
 
@@ -72,11 +77,11 @@ def read_log(path):
     for now, text in stamped_lines(path):
         marker = STEP.search(text)
         if marker:
-            scenario = marker.group('scenario')
+            scenario = marker.group('scenario') or marker.group('scenario2')
             close_task(now)
             task = None
             if marker.group('what') == 'Executing':
-                step = Step(marker.group('step'), now)
+                step = Step(marker.group('step') or marker.group('step2'), now)
                 steps.append(step)
             elif step is not None:
                 step.end = now
