@@ -31,6 +31,10 @@
       On a router: the next hops of its route to PREFIX, read again at each
       route event, until STOP_FILE exists; prints each change
       [{"at": epoch seconds, "via": [...]}].
+  lvs-probe hops PREFIX SECONDS [ADDRESS...]
+      On a router: wait, on route events, until its next hops to PREFIX are
+      exactly the ADDRESSes (none: no route); prints {"via", "reached",
+      "waited"} and exits 1 if SECONDS passed first.
 """
 import http.client
 import json
@@ -179,23 +183,39 @@ def next_hops(prefix):
     return sorted(hops)
 
 
-def routes(prefix, stop_file, seconds):
-    """Reads the route again on each event of `ip monitor route` (no polling: the
-    lab's CPU is emulated and shared), and once every 0.5 s for the stop file."""
+def watch_hops(prefix, seconds, done):
+    """The router's next hops to PREFIX, read at the start and again at each event
+    of `ip monitor route` (no polling: the lab's CPU is emulated and shared), at
+    least every 0.5 s, until done(hops) is true or SECONDS pass; returns the last."""
     monitor = subprocess.Popen(["ip", "monitor", "route"], stdout=subprocess.PIPE, text=True)
     end = time.monotonic() + seconds
-    changes, last = [], None
     try:
-        while time.monotonic() < end and not os.path.exists(stop_file):
+        while True:
             via = next_hops(prefix)
-            if via != last:
-                changes.append({"at": round(time.time(), 3), "via": via})
-                last = via
+            if done(via) or time.monotonic() >= end:
+                return via
             if select.select([monitor.stdout], [], [], 0.5)[0]:
                 monitor.stdout.readline()
     finally:
         monitor.kill()
+
+
+def routes(prefix, stop_file, seconds):
+    changes = []
+
+    def note(via):
+        if not changes or changes[-1]["via"] != via:
+            changes.append({"at": round(time.time(), 3), "via": via})
+        return os.path.exists(stop_file)
+
+    watch_hops(prefix, seconds, note)
     return changes
+
+
+def hops(prefix, seconds, expected):
+    start = time.monotonic()
+    via = watch_hops(prefix, seconds, lambda via: via == sorted(expected))
+    return {"via": via, "reached": via == sorted(expected), "waited": round(time.monotonic() - start, 2)}
 
 
 def main(argv):
@@ -210,9 +230,13 @@ def main(argv):
         result = load(argv[2], int(argv[3]), argv[4], argv[5], float(argv[6]))
     elif argv[1] == "routes":
         result = routes(argv[2], argv[3], float(argv[4]))
+    elif argv[1] == "hops":
+        result = hops(argv[2], float(argv[3]), argv[4:])
     else:
         result = loop(argv[2], float(argv[3]), float(argv[4]), float(argv[5]), *argv[6:7])
     print(json.dumps(result))
+    if not result.get("reached", True):
+        sys.exit(1)
 
 
 if __name__ == "__main__":
