@@ -32,8 +32,6 @@ MAX_PERSISTENCE_TIMEOUT = 86400 * 31
 MAX_FWMARK = 2147483647
 # ipvsadm parses -x and -y with string_to_number(optarg, 0, INT_MAX).
 MAX_THRESHOLD = 2147483647
-# Present when the ip_vs kernel module is loaded; running ipvsadm would load it.
-PROC_IPVS = '/proc/net/ip_vs'
 
 PROTOCOL_OPTIONS = {'tcp': '-t', 'udp': '-u', 'sctp': '--sctp-service'}
 _PROTOCOL_BY_OPTION = dict((option, name) for name, option in PROTOCOL_OPTIONS.items())

@@ -448,91 +448,9 @@ import errno
 import os
 import stat
 import tempfile
-import threading
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
-
-SYS_MODULE = '/sys/module'
-SAVE = ['-S', '-n']
-THRESHOLDS = ['-L', '-n', '--thresholds']
-
-
-class _Background(threading.Thread):
-    """``function(*args, **kwargs)`` in a thread; result() waits for it and returns (or raises) its outcome."""
-
-    def __init__(self, function, *args, **kwargs):
-        super(_Background, self).__init__()
-        self._call = (function, args, kwargs)
-        self._outcome = self._error = None
-        self.start()
-
-    def run(self):
-        function, args, kwargs = self._call
-        try:
-            self._outcome = function(*args, **kwargs)
-        except Exception as exc:  # re-raised in the caller's thread by result()
-            self._error = exc
-
-    def result(self):
-        self.join()
-        if self._error is not None:
-            raise self._error
-        return self._outcome
-
-
-class Ipvsadm(object):
-    """The I/O half of the module: run ipvsadm and read or change the kernel's table."""
-
-    def __init__(self, module):
-        self.module = module
-        self.path = module.params['ipvsadm_path'] or module.get_bin_path('ipvsadm', required=True)
-
-    def run(self, args, data=None, handle_exceptions=True):
-        return self.module.run_command([self.path] + args, data=data, handle_exceptions=handle_exceptions)
-
-    def read_table(self):
-        """The table from ``-S -n``, completed with thresholds from ``-L -n --thresholds``.
-
-        Both reads run at once: ipvsadm makes a netlink request per service,
-        so on a large table each read takes about as long as the whole rest of
-        a no-op run, and the kernel answers two readers in parallel.
-        """
-        thresholds = _Background(self.run, THRESHOLDS, handle_exceptions=False)
-        saved = self._checked(SAVE, self.run(SAVE))
-        listing = self._checked(THRESHOLDS, thresholds.result())
-        try:
-            return ipvs.apply_thresholds(ipvs.parse_save(saved), ipvs.parse_listing(listing, 'thresholds'))
-        except ipvs.ParseError as exc:
-            self.module.fail_json(msg='Cannot parse ipvsadm output: %s' % exc)
-
-    def _checked(self, args, outcome):
-        rc, out, err = outcome
-        if rc != 0:
-            loaded = 'loaded' if os.path.exists(ipvs.PROC_IPVS) else 'not loaded (and modprobe could not load it)'
-            self.module.fail_json(msg='Cannot read the IPVS table with ipvsadm %s: %s. The ip_vs kernel module is %s.'
-                                  % (' '.join(args), err.strip(), loaded), rc=rc, stderr=err)
-        return out
-
-    def restore(self, lines):
-        return self.run(['-R'], data='\n'.join(lines))
-
-
-def load_kernel_modules(module, schedulers):
-    """modprobe ip_vs and the schedulers' modules that are not loaded.
-
-    Failure is tolerated: in a container modprobe is missing or cannot load
-    anything, while the host may have the modules (the kernel also
-    auto-loads schedulers); the re-read after applying is what proves success.
-    """
-    wanted = [] if os.path.exists(ipvs.PROC_IPVS) else ['ip_vs']
-    wanted += ['ip_vs_%s' % name for name in sorted(schedulers)
-               if not os.path.exists(os.path.join(SYS_MODULE, 'ip_vs_%s' % name))]
-    modprobe = module.get_bin_path('modprobe') if wanted else None
-    if modprobe:
-        for name in wanted:
-            module.run_command([modprobe, name])
-
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_kernel
 
 # The rules file and the owned-services record list the cluster's internal
 # addresses; only root reads them (Debian's init script pipes the rules file
@@ -609,11 +527,11 @@ def table_result(table):
 
 def read_current(module, ipvsadm):
     """The table before the run; check mode does not load ip_vs just to look."""
-    if module.check_mode and not os.path.exists(ipvs.PROC_IPVS):
+    if module.check_mode and not os.path.exists(ipvs_kernel.PROC_IPVS):
         module.warn('IPVS is not loaded; assuming an empty table')
         return {}
     if not module.check_mode:
-        load_kernel_modules(module, ())
+        ipvs_kernel.load_kernel_modules(module, ())
     return ipvsadm.read_table()
 
 
@@ -687,7 +605,7 @@ def converge(module, desired):
         result['released'] = ipvs.service_specs(ownership.released)
     if module.params['release_only'] and not ownership.released:
         return result  # nothing recorded to release: no need for ipvsadm, nor to read the table
-    ipvsadm = Ipvsadm(module)
+    ipvsadm = ipvs_kernel.Ipvsadm(module)
     current = read_current(module, ipvsadm)
     target = ipvs.target_table(current, run, module.params['purge'])
     plan = ipvs.diff_tables(current, target)
@@ -698,7 +616,7 @@ def converge(module, desired):
     if commands and not module.check_mode:
         if ownership is not None:
             record_owned(module, ownership.during)
-        load_kernel_modules(module, set(service.scheduler for service in plan.add_services + plan.edit_services))
+        ipvs_kernel.load_kernel_modules(module, set(service.scheduler for service in plan.add_services + plan.edit_services))
         target = apply_and_verify(module, ipvsadm, commands, target, run, result)
     if ownership is not None:
         result['changed'] |= record_owned(module, ownership.after)

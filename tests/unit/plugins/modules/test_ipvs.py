@@ -17,7 +17,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_kernel
 from ansible_collections.lvs.cluster.plugins.modules import ipvs as ipvs_module
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
 from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
@@ -32,8 +32,8 @@ def kernel(monkeypatch, tmp_path):
     fake = FakeKernel()
     proc = tmp_path / 'ip_vs'
     proc.write_text(u'')
-    monkeypatch.setattr(ipvs, 'PROC_IPVS', str(proc))
-    monkeypatch.setattr(ipvs_module, 'SYS_MODULE', str(tmp_path / 'sys_module'))
+    monkeypatch.setattr(ipvs_kernel, 'PROC_IPVS', str(proc))
+    monkeypatch.setattr(ipvs_kernel, 'SYS_MODULE', str(tmp_path / 'sys_module'))
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, name, required=False, opt_dirs=None: '/sbin/' + name)
     monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda self, args, data=None, **kwargs: fake.run(args, data))
     return fake
@@ -151,7 +151,7 @@ def test_scheduler_modules_missing_from_sys_module_are_loaded(kernel, capsys):
 
 
 def test_missing_ipvs_in_check_mode_means_empty_table(kernel, capsys, monkeypatch, tmp_path):
-    monkeypatch.setattr(ipvs, 'PROC_IPVS', str(tmp_path / 'absent'))
+    monkeypatch.setattr(ipvs_kernel, 'PROC_IPVS', str(tmp_path / 'absent'))
     result = run_module(capsys, services=[WEB], _ansible_check_mode=True)
     assert result['changed'] is True and kernel.commands == []
     assert 'IPVS is not loaded' in json.dumps(result['warnings'])
