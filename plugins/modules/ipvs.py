@@ -444,81 +444,10 @@ services:
           tunnel_checksum: null
 """
 
-import errno
 import os
-import stat
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_kernel
-
-# The rules file and the owned-services record list the cluster's internal
-# addresses; only root reads them (Debian's init script pipes the rules file
-# into ipvsadm -R at boot).
-SAVE_FILE_MODE = 0o600
-
-
-def write_private_file(module, path, content, what):
-    """Write ``content`` to ``path`` unless it holds it already with SAVE_FILE_MODE; returns whether it did (or would)."""
-    if file_holds(path, content, SAVE_FILE_MODE):
-        return False
-    if not module.check_mode:
-        try:
-            replace_file(path, content, SAVE_FILE_MODE)
-        except (IOError, OSError) as exc:
-            module.fail_json(msg='Cannot write the %s %s: %s' % (what, path, exc))
-        module.set_default_selinux_context(path, False)
-    return True
-
-
-def read_text(module, path, what):
-    """The content of ``path``, or None when it does not exist."""
-    try:
-        with open(path) as handle:
-            return handle.read()
-    except (IOError, OSError) as exc:
-        if exc.errno == errno.ENOENT:
-            return None
-        module.fail_json(msg='Cannot read the %s %s: %s' % (what, path, exc))
-
-
-def file_holds(path, content, mode):
-    try:
-        with open(path) as handle:
-            return stat.S_IMODE(os.fstat(handle.fileno()).st_mode) == mode and handle.read() == content
-    except (IOError, OSError):
-        return False
-
-
-def replace_file(path, content, mode):
-    """Replace ``path`` by a new file with ``content`` and ``mode``, atomically.
-
-    mkstemp opens a fresh name in the same directory with O_EXCL, so a
-    symlink planted there is not followed, and the rename stays on one file
-    system. The data and then the rename are synced: after a crash the old
-    or the new file is there, never a truncated one.
-    """
-    directory, name = os.path.split(os.path.abspath(path))
-    fd, tmp_path = tempfile.mkstemp(prefix='.%s.' % name, suffix='.tmp', dir=directory)
-    try:
-        with os.fdopen(fd, 'w') as handle:
-            os.fchmod(handle.fileno(), mode)
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_path, path)
-    except BaseException:
-        os.unlink(tmp_path)
-        raise
-    sync_directory(directory)
-
-
-def sync_directory(directory):
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_files, ipvs_kernel
 
 
 def table_result(table):
@@ -559,7 +488,7 @@ def read_ownership(module, desired):
     path = module.params['owned_file']
     if not path:
         return None
-    text = read_text(module, path, 'owned-services record')
+    text = ipvs_files.read_text(module, path, 'owned-services record')
     try:
         owned = ipvs.parse_owned(text) if text is not None else set()
     except ipvs.ParseError as exc:
@@ -572,13 +501,13 @@ def record_owned(module, keys):
     path = module.params['owned_file']
     if not keys and not os.path.exists(path):
         return False
-    return write_private_file(module, path, ipvs.render_owned(keys), 'owned-services record')
+    return ipvs_files.write_private_file(module, path, ipvs.render_owned(keys), 'owned-services record')
 
 
 def take_out_of_save_file(module, released):
     """Remove the released services from the save file; the other lines stay, and an untouched file is not rewritten."""
     path = module.params['save']
-    text = read_text(module, path, 'rules file')
+    text = ipvs_files.read_text(module, path, 'rules file')
     try:
         table = ipvs.parse_save(text) if text is not None else {}
     except ipvs.ParseError as exc:
@@ -586,7 +515,7 @@ def take_out_of_save_file(module, released):
     if not released & set(table):
         return False
     kept = ipvs.restrict(table, set(table) - released)
-    return write_private_file(module, path, ipvs.render_save_text(kept), 'rules file')
+    return ipvs_files.write_private_file(module, path, ipvs.render_save_text(kept), 'rules file')
 
 
 def save(module, target, desired, ownership):
@@ -594,7 +523,7 @@ def save(module, target, desired, ownership):
     if module.params['release_only']:
         return take_out_of_save_file(module, ownership.released)
     saved = saved_table(target, desired, module.params['save_scope'])
-    return write_private_file(module, module.params['save'], ipvs.render_save_text(saved), 'rules file')
+    return ipvs_files.write_private_file(module, module.params['save'], ipvs.render_save_text(saved), 'rules file')
 
 
 def converge(module, desired):
