@@ -447,11 +447,11 @@ services:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_files, ipvs_kernel
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_files, ipvs_kernel, ipvs_model
 
 
 def table_result(table):
-    return [service.to_dict() for service in ipvs.sorted_services(table)]
+    return [service.to_dict() for service in ipvs_model.sorted_services(table)]
 
 
 def read_current(module, ipvsadm):
@@ -491,7 +491,7 @@ def read_ownership(module, desired):
     text = ipvs_files.read_text(module, path, 'owned-services record')
     try:
         owned = ipvs.parse_owned(text) if text is not None else set()
-    except ipvs.ParseError as exc:
+    except ipvs_model.ParseError as exc:
         module.fail_json(msg='Cannot parse the owned-services record %s: %s' % (path, exc))
     return ipvs.ownership(owned, desired, module.params['release_only'])
 
@@ -510,7 +510,7 @@ def take_out_of_save_file(module, released):
     text = ipvs_files.read_text(module, path, 'rules file')
     try:
         table = ipvs.parse_save(text) if text is not None else {}
-    except ipvs.ParseError as exc:
+    except ipvs_model.ParseError as exc:
         module.fail_json(msg='Cannot read the rules file %s to take the released services out: %s' % (path, exc))
     if not released & set(table):
         return False
@@ -578,7 +578,7 @@ def main():
         module.fail_json(msg='release_only removes only the released services; it cannot be combined with purge')
     try:
         desired = ipvs.desired_state(module.params['services'])
-    except ipvs.ValidationError as exc:
+    except ipvs_model.ValidationError as exc:
         module.fail_json(msg='Invalid services: %s' % exc, errors=exc.errors)
     module.exit_json(**converge(module, desired))
 

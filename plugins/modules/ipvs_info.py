@@ -128,7 +128,7 @@ services:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_kernel
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_kernel, ipvs_model
 
 
 def describe(table, listings):
@@ -138,7 +138,7 @@ def describe(table, listings):
     name (the connection counters) is merged into the real servers directly.
     """
     services = []
-    for service in ipvs.sorted_services(table):
+    for service in ipvs_model.sorted_services(table):
         result = service.to_dict()
         for name, listing in listings:
             values, servers = listing.get(service.key, ({}, {}))

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
 from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
 
@@ -111,7 +111,7 @@ def test_rules_we_loaded_are_what_the_kernel_reports(path):
     thresholds = captured.thresholds_listing(os.path.dirname(path))
     if thresholds is None:
         pytest.skip('no --thresholds capture next to %s' % path)
-    kernel = FakeKernel(schedulers=ipvs.SCHEDULERS)
+    kernel = FakeKernel(schedulers=ipvs_model.SCHEDULERS)
     assert kernel.restore('\n'.join(loaded_rules())) == (0, '')
     reported = ipvs.apply_thresholds(parsed_save(path), ipvs.parse_listing(captured.read(thresholds), 'thresholds'))
     assert reported == kernel.table
@@ -140,13 +140,13 @@ def test_counters_of_a_service_with_one_server_add_up(path):
 
 
 def services_with_servers(table):
-    return [service for service in ipvs.sorted_services(table) if service.real_servers]
+    return [service for service in ipvs_model.sorted_services(table) if service.real_servers]
 
 
 def converge_on_fake_kernel(current, target):
     """Render the plan, apply it like ipvsadm -R would, and return (lines, resulting table)."""
     lines = ipvs.render_plan(ipvs.diff_tables(current, target))
-    kernel = FakeKernel(current, schedulers=ipvs.SCHEDULERS)
+    kernel = FakeKernel(current, schedulers=ipvs_model.SCHEDULERS)
     rc, err = kernel.restore('\n'.join(lines))
     assert (rc, err) == (0, '')
     return lines, kernel.table
@@ -164,10 +164,10 @@ def test_weight_change_is_one_edit_per_server(path):
     target = dict(current)
     changed = services_with_servers(current)
     for service in changed:
-        real_server = ipvs.sorted_real_servers(service)[0]
+        real_server = ipvs_model.sorted_real_servers(service)[0]
         fields = real_server.to_dict()
         fields['weight'] = (real_server.weight + 1) % 65536
-        target[service.key] = service.copy(real_servers=list(service.real_servers.values()) + [ipvs.RealServer(**fields)])
+        target[service.key] = service.copy(real_servers=list(service.real_servers.values()) + [ipvs_model.RealServer(**fields)])
     lines, result = converge_on_fake_kernel(current, target)
     assert len(lines) == len(changed)
     assert all(line.startswith('-e ') for line in lines)
@@ -177,7 +177,7 @@ def test_weight_change_is_one_edit_per_server(path):
 @pytest.mark.parametrize('path', SAVES)
 def test_removed_service_is_one_delete_without_server_deletes(path):
     current = parsed_save(path)
-    gone = ipvs.sorted_services(current)[0]
+    gone = ipvs_model.sorted_services(current)[0]
     target = dict((key, service) for key, service in current.items() if key != gone.key)
     lines, result = converge_on_fake_kernel(current, target)
     assert lines == ['-D %s' % ipvs.render_service_spec(gone.key)]
@@ -194,9 +194,9 @@ def test_new_service_comes_before_its_servers_and_deletes_come_last(path):
     new_key = key._replace(fwmark=key.fwmark + 1) if key.fwmark else key._replace(port=(key.port + 1) % 65536)
     while new_key in current:
         new_key = new_key._replace(fwmark=new_key.fwmark + 1) if key.fwmark else new_key._replace(port=new_key.port + 1)
-    clone = ipvs.Service(new_key, real_servers=[ipvs.RealServer(**dict(rs.to_dict(), port=new_key.port or rs.port))
-                                                for rs in template.real_servers.values()])
-    dropped = ipvs.sorted_real_servers(template)[0]
+    clone = ipvs_model.Service(new_key, real_servers=[ipvs_model.RealServer(**dict(rs.to_dict(), port=new_key.port or rs.port))
+                                                      for rs in template.real_servers.values()])
+    dropped = ipvs_model.sorted_real_servers(template)[0]
     shrunk = template.copy(real_servers=[rs for rs in template.real_servers.values() if rs.key != dropped.key])
     target = with_service(with_service(current, clone), shrunk)
     lines, result = converge_on_fake_kernel(current, target)
@@ -209,13 +209,13 @@ def test_new_service_comes_before_its_servers_and_deletes_come_last(path):
 @pytest.mark.parametrize('path', SAVES)
 def test_forwarding_change_is_an_edit(path):
     current = parsed_save(path)
-    candidates = [(service, rs) for service in services_with_servers(current) for rs in ipvs.sorted_real_servers(service)
+    candidates = [(service, rs) for service in services_with_servers(current) for rs in ipvs_model.sorted_real_servers(service)
                   if rs.forwarding in ('dr', 'nat') and (service.key.fwmark or rs.port == service.key.port)]
     if not candidates:
         pytest.skip('capture has no dr or nat real server on the service port')
     service, real_server = candidates[0]
     fields = dict(real_server.to_dict(), forwarding='nat' if real_server.forwarding == 'dr' else 'dr')
-    target = with_service(current, service.copy(real_servers=list(service.real_servers.values()) + [ipvs.RealServer(**fields)]))
+    target = with_service(current, service.copy(real_servers=list(service.real_servers.values()) + [ipvs_model.RealServer(**fields)]))
     lines, result = converge_on_fake_kernel(current, target)
     assert len(lines) == 1 and lines[0].startswith('-e ')
     assert result == target

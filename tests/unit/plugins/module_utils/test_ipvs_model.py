@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model
 
 
 def table_of(*services):
@@ -77,12 +77,12 @@ def test_real_server_rule_normalises_to_ipvsadm_form(rule, expected):
     '-A -f 0',
 ])
 def test_bad_rules_are_refused(rule):
-    with pytest.raises(ipvs.ParseError):
+    with pytest.raises(ipvs_model.ParseError):
         ipvs.parse_rule(rule)
 
 
 def test_real_server_before_its_service_is_refused():
-    with pytest.raises(ipvs.ParseError, match='before its service'):
+    with pytest.raises(ipvs_model.ParseError, match='before its service'):
         ipvs.parse_save('-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g -w 1\n')
 
 
@@ -111,16 +111,16 @@ def test_forwarding_aliases_are_normalised():
     names = ['route', 'g', 'masq', 'm', 'ipip', 'i']
     table = table_of(*[dict(address='10.0.0.1', port=port, forwarding=name, real_servers=[dict(address='10.0.0.2')])
                        for port, name in enumerate(names, 1)])
-    assert [list(service.real_servers.values())[0].forwarding for service in ipvs.sorted_services(table)] == \
+    assert [list(service.real_servers.values())[0].forwarding for service in ipvs_model.sorted_services(table)] == \
         ['dr', 'dr', 'nat', 'nat', 'tun', 'tun']
 
 
 def test_thresholds_come_from_the_thresholds_listing():
     table = table_of(web())
-    listing = {ipvs.service_key('tcp', '10.10.0.100', 80): ({}, {('10.10.0.11', 80): dict(upper_threshold=50,
-                                                                                          lower_threshold=5)})}
+    listing = {ipvs_model.service_key('tcp', '10.10.0.100', 80): ({}, {('10.10.0.11', 80): dict(upper_threshold=50,
+                                                                                                lower_threshold=5)})}
     ipvs.apply_thresholds(table, listing)
-    servers = ipvs.sorted_real_servers(ipvs.sorted_services(table)[0])
+    servers = ipvs_model.sorted_real_servers(ipvs_model.sorted_services(table)[0])
     assert [(rs.upper_threshold, rs.lower_threshold) for rs in servers] == [(50, 5), (0, 0)]
 
 
@@ -191,7 +191,7 @@ def test_without_purge_undeclared_services_and_servers_stay():
     desired = ipvs.desired_state([web(real_servers=[dict(address='10.10.0.13')])])
     target = ipvs.target_table(current, desired, purge=False)
     assert set(target) == set(current)
-    assert sorted(rs.address for rs in target[ipvs.service_key('tcp', '10.10.0.100', 80)].real_servers.values()) == \
+    assert sorted(rs.address for rs in target[ipvs_model.service_key('tcp', '10.10.0.100', 80)].real_servers.values()) == \
         ['10.10.0.11', '10.10.0.12', '10.10.0.13']
 
 
@@ -240,7 +240,7 @@ def test_unapplied_lines_name_what_the_kernel_did_not_take():
 
 
 def test_service_dict_has_every_field():
-    service = ipvs.sorted_services(table_of(web(persistence_timeout=60)))[0].to_dict()
+    service = ipvs_model.sorted_services(table_of(web(persistence_timeout=60)))[0].to_dict()
     assert service == dict(
         protocol='tcp', address='10.10.0.100', port=80, fwmark=None, family='ipv4', scheduler='wrr',
         scheduler_flags=[], persistence_timeout=60, persistence_netmask='255.255.255.255', persistence_engine=None,

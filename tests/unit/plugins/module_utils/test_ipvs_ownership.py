@@ -17,7 +17,7 @@ import os
 
 import pytest
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model
 from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
 
 
@@ -64,7 +64,7 @@ def test_an_empty_record_owns_nothing():
 
 @pytest.mark.parametrize('line', ['-t 10.20.0.256:80', '-t 10.20.0.1:80 -s rr', '-x 10.20.0.1:80', '-f 0', 'garbage'])
 def test_a_damaged_record_is_refused_naming_the_line(line):
-    with pytest.raises(ipvs.ParseError) as caught:
+    with pytest.raises(ipvs_model.ParseError) as caught:
         ipvs.parse_owned(ipvs.OWNED_HEADER + line + '\n')
     assert repr(line) in str(caught.value)
 
@@ -91,7 +91,7 @@ def test_nothing_recorded_removes_nothing(kernel):
 
 
 def test_a_recorded_service_already_gone_is_only_forgotten(kernel):
-    gone = ipvs.service_key('tcp', '10.99.0.1', 80)
+    gone = ipvs_model.service_key('tcp', '10.99.0.1', 80)
     result = ipvs.ownership({gone, key(MODULE_A)}, declared(kernel, MODULE_A))
     assert result.released == {gone}
     assert removed(kernel, result.desired) == set() and result.after == {key(MODULE_A)}
@@ -107,7 +107,7 @@ def test_new_services_are_recorded_before_the_batch_that_creates_them(kernel):
     new = dict(address='10.20.9.1', port=80, real_servers=[dict(address='10.20.1.1')])
     desired = ipvs.desired_state([kernel[key(MODULE_A)].to_dict(), new])
     result = ipvs.ownership({key(MODULE_A), key(MODULE_B)}, desired)
-    new_key = ipvs.service_key('tcp', '10.20.9.1', 80)
+    new_key = ipvs_model.service_key('tcp', '10.20.9.1', 80)
     assert result.during == {key(MODULE_A), key(MODULE_B), new_key}   # what the batch may leave behind
     assert result.after == {key(MODULE_A), new_key}
 

@@ -17,7 +17,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_kernel
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_kernel, ipvs_model
 from ansible_collections.lvs.cluster.plugins.modules import ipvs as ipvs_module
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
 from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
@@ -250,7 +250,7 @@ def captured_table():
 
 def test_captured_table_declared_as_returned_needs_no_change(kernel, capsys):
     kernel.table = captured_table()
-    declared = [service.to_dict() for service in ipvs.sorted_services(kernel.table)]
+    declared = [service.to_dict() for service in ipvs_model.sorted_services(kernel.table)]
     result = run_module(capsys, services=declared, purge=True, return_table=True)
     assert (result['changed'], result['commands']) == (False, [])
     assert result['services'] == declared
@@ -258,7 +258,7 @@ def test_captured_table_declared_as_returned_needs_no_change(kernel, capsys):
 
 def test_captured_table_purged_to_one_service(kernel, capsys):
     kernel.table = captured_table()
-    keep = ipvs.sorted_services(kernel.table)[0]
+    keep = ipvs_model.sorted_services(kernel.table)[0]
     result = run_module(capsys, services=[keep.to_dict()], purge=True)
     assert all(line.startswith('-D ') for line in result['commands'])
     assert len(result['commands']) == len(captured_table()) - 1
