@@ -37,7 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import ipvs_module as bench  # noqa: E402  (same directory: the lab harness and its helpers)
 
-ipvs = ipvs_model = None  # the collection's model, imported inside the container (see load_model)
+ipvs_model = ipvs_text = None  # the collection's model, imported inside the container (see load_model)
 
 NETLINK_GENERIC = 16
 NLM_F_REQUEST = 0x1
@@ -277,10 +277,10 @@ def read_table():
 
 
 def load_model():
-    global ipvs, ipvs_model
+    global ipvs_model, ipvs_text
     sys.path.insert(0, bench.IN_CONTAINER + '/lib')
-    from ansible_collections.lvs.cluster.plugins.module_utils import ipvs as text, ipvs_model as model
-    ipvs, ipvs_model = text, model
+    from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_model as model, ipvs_text as text
+    ipvs_model, ipvs_text = model, text
 
 
 # ---------------------------------------------------------------- measuring
@@ -289,7 +289,7 @@ def check_equal():
     """The netlink read against the parse of ipvsadm's two reads of the same table."""
     saved = subprocess.run(['ipvsadm', '-S', '-n'], capture_output=True, text=True, check=True).stdout
     listing = subprocess.run(['ipvsadm', '-L', '-n', '--thresholds'], capture_output=True, text=True, check=True).stdout
-    parsed = ipvs.apply_thresholds(ipvs.parse_save(saved), ipvs.parse_listing(listing, 'thresholds'))
+    parsed = ipvs_text.apply_thresholds(ipvs_text.parse_save(saved), ipvs_text.parse_listing(listing, 'thresholds'))
     read = read_table()
     if read != parsed:
         raise SystemExit('netlink read differs from ipvsadm: %d vs %d services' % (len(read), len(parsed)))

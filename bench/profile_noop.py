@@ -50,13 +50,13 @@ def main():
 
     from ansible.module_utils import basic
     from ansible.module_utils.testing import patch_module_args
-    from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_kernel
+    from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_kernel, ipvs_text
     from ansible_collections.lvs.cluster.plugins.modules import ipvs as module
     from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
     from ipvs_module import rules_and_args
 
     lines, services = rules_and_args(args.services)
-    kernel, answers = FakeKernel(ipvs.parse_save('\n'.join(lines))), {}
+    kernel, answers = FakeKernel(ipvs_text.parse_save('\n'.join(lines))), {}
 
     def run_command(self, command, data=None, **kwargs):
         key = (tuple(command[1:]), data)

@@ -18,8 +18,8 @@ __metaclass__ = type
 import os
 import threading
 
-from ansible_collections.lvs.cluster.plugins.module_utils.ipvs import apply_thresholds, parse_listing, parse_save
 from ansible_collections.lvs.cluster.plugins.module_utils.ipvs_model import ParseError
+from ansible_collections.lvs.cluster.plugins.module_utils.ipvs_text import apply_thresholds, parse_listing, parse_save
 
 # Present when the ip_vs kernel module is loaded; running ipvsadm would load it.
 PROC_IPVS = '/proc/net/ip_vs'

@@ -447,7 +447,7 @@ services:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_files, ipvs_kernel, ipvs_model
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_files, ipvs_kernel, ipvs_model, ipvs_text
 
 
 def table_result(table):
@@ -490,7 +490,7 @@ def read_ownership(module, desired):
         return None
     text = ipvs_files.read_text(module, path, 'owned-services record')
     try:
-        owned = ipvs.parse_owned(text) if text is not None else set()
+        owned = ipvs_text.parse_owned(text) if text is not None else set()
     except ipvs_model.ParseError as exc:
         module.fail_json(msg='Cannot parse the owned-services record %s: %s' % (path, exc))
     return ipvs.ownership(owned, desired, module.params['release_only'])
@@ -501,7 +501,7 @@ def record_owned(module, keys):
     path = module.params['owned_file']
     if not keys and not os.path.exists(path):
         return False
-    return ipvs_files.write_private_file(module, path, ipvs.render_owned(keys), 'owned-services record')
+    return ipvs_files.write_private_file(module, path, ipvs_text.render_owned(keys), 'owned-services record')
 
 
 def take_out_of_save_file(module, released):
@@ -509,13 +509,13 @@ def take_out_of_save_file(module, released):
     path = module.params['save']
     text = ipvs_files.read_text(module, path, 'rules file')
     try:
-        table = ipvs.parse_save(text) if text is not None else {}
+        table = ipvs_text.parse_save(text) if text is not None else {}
     except ipvs_model.ParseError as exc:
         module.fail_json(msg='Cannot read the rules file %s to take the released services out: %s' % (path, exc))
     if not released & set(table):
         return False
     kept = ipvs.restrict(table, set(table) - released)
-    return ipvs_files.write_private_file(module, path, ipvs.render_save_text(kept), 'rules file')
+    return ipvs_files.write_private_file(module, path, ipvs_text.render_save_text(kept), 'rules file')
 
 
 def save(module, target, desired, ownership):
@@ -523,7 +523,7 @@ def save(module, target, desired, ownership):
     if module.params['release_only']:
         return take_out_of_save_file(module, ownership.released)
     saved = saved_table(target, desired, module.params['save_scope'])
-    return ipvs_files.write_private_file(module, module.params['save'], ipvs.render_save_text(saved), 'rules file')
+    return ipvs_files.write_private_file(module, module.params['save'], ipvs_text.render_save_text(saved), 'rules file')
 
 
 def converge(module, desired):
@@ -531,7 +531,7 @@ def converge(module, desired):
     run = ownership.desired if ownership is not None else desired
     result = dict(changed=False, commands=[])
     if ownership is not None:
-        result['released'] = ipvs.service_specs(ownership.released)
+        result['released'] = ipvs_text.service_specs(ownership.released)
     if module.params['release_only'] and not ownership.released:
         return result  # nothing recorded to release: no need for ipvsadm, nor to read the table
     ipvsadm = ipvs_kernel.Ipvsadm(module)
@@ -541,7 +541,7 @@ def converge(module, desired):
     commands = ipvs.render_plan(plan)
     result.update(changed=bool(commands), commands=commands)
     if module._diff:
-        result['diff'] = dict(before=ipvs.render_save_text(current), after=ipvs.render_save_text(target))
+        result['diff'] = dict(before=ipvs_text.render_save_text(current), after=ipvs_text.render_save_text(target))
     if commands and not module.check_mode:
         if ownership is not None:
             record_owned(module, ownership.during)

@@ -16,7 +16,7 @@ thresholds; a scheduler the kernel lacks is refused.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_model, ipvs_text
 
 KERNEL_SCHEDULERS = ('rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh')
 
@@ -39,7 +39,7 @@ class FakeKernel(object):
             if not line.strip():
                 continue
             try:
-                rule = ipvs.parse_rule(line)
+                rule = ipvs_text.parse_rule(line)
             except ipvs_model.ParseError:
                 errors.append('illegal option in %s' % line)
                 return 2, '\n'.join(errors)
@@ -78,11 +78,11 @@ class FakeKernel(object):
         """``ipvsadm -S -n``: like the model's rendering, minus the thresholds."""
         lines = []
         for service in ipvs_model.sorted_services(self.table):
-            lines.append(ipvs.render_service('-A', service))
+            lines.append(ipvs_text.render_service('-A', service))
             for real_server in ipvs_model.sorted_real_servers(service):
                 fields = real_server.to_dict()
                 fields.update(upper_threshold=0, lower_threshold=0)
-                lines.append(ipvs.render_real_server('-a', service.key, ipvs_model.RealServer(**fields)))
+                lines.append(ipvs_text.render_real_server('-a', service.key, ipvs_model.RealServer(**fields)))
         return ''.join(line + '\n' for line in lines)
 
     def listing(self, columns):

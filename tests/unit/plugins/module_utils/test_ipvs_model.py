@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model, ipvs_text
 
 
 def table_of(*services):
@@ -48,7 +48,7 @@ def plan_lines(current, target):
      '-A -t 10.0.0.1:80 -s rr -p 30 -M 255.255.255.0'),
 ])
 def test_service_rule_normalises_to_ipvsadm_form(rule, expected):
-    assert ipvs.render_service('-A', ipvs.parse_rule(rule).service) == expected
+    assert ipvs_text.render_service('-A', ipvs_text.parse_rule(rule).service) == expected
 
 
 @pytest.mark.parametrize('rule, expected', [
@@ -62,8 +62,8 @@ def test_service_rule_normalises_to_ipvsadm_form(rule, expected):
      '-a -t 10.0.0.1:80 -r 10.0.0.2:80 -i -w 0 --tun-type gue --tun-port 6080 --tun-csum -x 9'),
 ])
 def test_real_server_rule_normalises_to_ipvsadm_form(rule, expected):
-    parsed = ipvs.parse_rule(rule)
-    assert ipvs.render_real_server('-a', parsed.service.key, parsed.real_server) == expected
+    parsed = ipvs_text.parse_rule(rule)
+    assert ipvs_text.render_real_server('-a', parsed.service.key, parsed.real_server) == expected
 
 
 @pytest.mark.parametrize('rule', [
@@ -78,31 +78,31 @@ def test_real_server_rule_normalises_to_ipvsadm_form(rule, expected):
 ])
 def test_bad_rules_are_refused(rule):
     with pytest.raises(ipvs_model.ParseError):
-        ipvs.parse_rule(rule)
+        ipvs_text.parse_rule(rule)
 
 
 def test_real_server_before_its_service_is_refused():
     with pytest.raises(ipvs_model.ParseError, match='before its service'):
-        ipvs.parse_save('-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g -w 1\n')
+        ipvs_text.parse_save('-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g -w 1\n')
 
 
 def test_desired_defaults_equal_what_the_kernel_reports():
     desired = table_of(dict(address='10.0.0.1', port=80, persistence_timeout=60,
                             real_servers=[dict(address='10.0.0.2')]))
-    reported = ipvs.parse_save('-A -t 10.0.0.1:80 -s wlc -p 60\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g -w 1\n')
+    reported = ipvs_text.parse_save('-A -t 10.0.0.1:80 -s wlc -p 60\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g -w 1\n')
     assert desired == reported
 
 
 def test_ipv6_addresses_compare_in_canonical_form():
     desired = table_of(dict(address='2001:DB8:0:0:0:0:0:100', port=80, real_servers=[dict(address='2001:db8::0:11')]))
-    reported = ipvs.parse_save('-A -t [2001:db8::100]:80 -s wlc\n-a -t [2001:db8::100]:80 -r [2001:db8::11]:80 -g -w 1\n')
+    reported = ipvs_text.parse_save('-A -t [2001:db8::100]:80 -s wlc\n-a -t [2001:db8::100]:80 -r [2001:db8::11]:80 -g -w 1\n')
     assert desired == reported
 
 
 def test_fwmark_services_are_keyed_by_mark_and_family():
     table = table_of(dict(fwmark=10, real_servers=[dict(address='10.0.0.2')]),
                      dict(fwmark=10, family='ipv6', real_servers=[dict(address='2001:db8::2', forwarding='nat', port=80)]))
-    assert sorted(ipvs.render_save(table)) == sorted([
+    assert sorted(ipvs_text.render_save(table)) == sorted([
         '-A -f 10 -s wlc', '-a -f 10 -r 10.0.0.2:0 -g -w 1',
         '-A -f 10 -6 -s wlc', '-a -f 10 -6 -r [2001:db8::2]:80 -m -w 1'])
 
@@ -119,7 +119,7 @@ def test_thresholds_come_from_the_thresholds_listing():
     table = table_of(web())
     listing = {ipvs_model.service_key('tcp', '10.10.0.100', 80): ({}, {('10.10.0.11', 80): dict(upper_threshold=50,
                                                                                                 lower_threshold=5)})}
-    ipvs.apply_thresholds(table, listing)
+    ipvs_text.apply_thresholds(table, listing)
     servers = ipvs_model.sorted_real_servers(ipvs_model.sorted_services(table)[0])
     assert [(rs.upper_threshold, rs.lower_threshold) for rs in servers] == [(50, 5), (0, 0)]
 

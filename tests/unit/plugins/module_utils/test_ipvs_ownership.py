@@ -17,7 +17,7 @@ import os
 
 import pytest
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model, ipvs_text
 from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
 
 
@@ -26,11 +26,11 @@ def kernel():
     path = os.path.join(captured.FIXTURE_DIR, 'save.txt')
     if not os.path.exists(path):
         pytest.skip('no save.txt capture')
-    return ipvs.parse_save(captured.read(path))
+    return ipvs_text.parse_save(captured.read(path))
 
 
 def key(spec):
-    return ipvs.parse_service_spec(spec)
+    return ipvs_text.parse_service_spec(spec)
 
 
 def declared(kernel, *specs):
@@ -41,7 +41,7 @@ def declared(kernel, *specs):
 def removed(kernel, run):
     """The services a run's batch deletes from the kernel's table."""
     plan = ipvs.diff_tables(kernel, ipvs.target_table(kernel, run, False))
-    return set(ipvs.service_specs(service.key for service in plan.delete_services))
+    return set(ipvs_text.service_specs(service.key for service in plan.delete_services))
 
 
 MODULE_A, MODULE_B = '-t 10.20.0.1:80', '-u 10.20.0.53:53'
@@ -50,29 +50,29 @@ KEEPALIVED = '-t 10.20.0.2:80'
 
 
 def test_every_captured_service_round_trips_through_the_record(kernel):
-    text = ipvs.render_owned(kernel)
+    text = ipvs_text.render_owned(kernel)
     assert text.startswith('#')
-    assert ipvs.parse_owned(text) == set(kernel)
-    assert [line for line in text.splitlines() if not line.startswith('#')] == ipvs.service_specs(kernel)
-    assert {FWMARK, FWMARK_V6, SCTP, IPV6} <= set(ipvs.service_specs(kernel))
+    assert ipvs_text.parse_owned(text) == set(kernel)
+    assert [line for line in text.splitlines() if not line.startswith('#')] == ipvs_text.service_specs(kernel)
+    assert {FWMARK, FWMARK_V6, SCTP, IPV6} <= set(ipvs_text.service_specs(kernel))
 
 
 def test_an_empty_record_owns_nothing():
-    assert ipvs.parse_owned(ipvs.render_owned(set())) == set()
-    assert ipvs.parse_owned('') == set()
+    assert ipvs_text.parse_owned(ipvs_text.render_owned(set())) == set()
+    assert ipvs_text.parse_owned('') == set()
 
 
 @pytest.mark.parametrize('line', ['-t 10.20.0.256:80', '-t 10.20.0.1:80 -s rr', '-x 10.20.0.1:80', '-f 0', 'garbage'])
 def test_a_damaged_record_is_refused_naming_the_line(line):
     with pytest.raises(ipvs_model.ParseError) as caught:
-        ipvs.parse_owned(ipvs.OWNED_HEADER + line + '\n')
+        ipvs_text.parse_owned(ipvs_text.OWNED_HEADER + line + '\n')
     assert repr(line) in str(caught.value)
 
 
 def test_a_service_no_longer_declared_is_removed_and_forgotten(kernel):
     owned = {key(MODULE_A), key(MODULE_B), key(FWMARK)}
     result = ipvs.ownership(owned, declared(kernel, MODULE_A))
-    assert set(ipvs.service_specs(result.released)) == {MODULE_B, FWMARK}
+    assert set(ipvs_text.service_specs(result.released)) == {MODULE_B, FWMARK}
     assert removed(kernel, result.desired) == {MODULE_B, FWMARK}
     assert result.after == {key(MODULE_A)}
 

@@ -12,7 +12,7 @@ import ipaddress
 
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model, ipvs_text
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
 
 FAMILIES = ('ipv4', 'ipv6')
@@ -91,7 +91,7 @@ def table_pairs(draw):
 @settings(max_examples=200, deadline=None)
 @given(tables)
 def test_parse_of_render_is_identity(table):
-    assert ipvs.parse_save('\n'.join(ipvs.render_save(table))) == table
+    assert ipvs_text.parse_save('\n'.join(ipvs_text.render_save(table))) == table
 
 
 @settings(max_examples=200, deadline=None)

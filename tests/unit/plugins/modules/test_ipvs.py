@@ -17,7 +17,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_kernel, ipvs_model
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_kernel, ipvs_model, ipvs_text
 from ansible_collections.lvs.cluster.plugins.modules import ipvs as ipvs_module
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
 from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
@@ -244,8 +244,8 @@ def captured_table():
     thresholds = os.path.join(captured.FIXTURE_DIR, 'thresholds.txt')
     if not (os.path.exists(save) and os.path.exists(thresholds)):
         pytest.skip('no save.txt and thresholds.txt captures')
-    return ipvs.apply_thresholds(ipvs.parse_save(captured.read(save)),
-                                 ipvs.parse_listing(captured.read(thresholds), 'thresholds'))
+    return ipvs_text.apply_thresholds(ipvs_text.parse_save(captured.read(save)),
+                                      ipvs_text.parse_listing(captured.read(thresholds), 'thresholds'))
 
 
 def test_captured_table_declared_as_returned_needs_no_change(kernel, capsys):
@@ -296,7 +296,7 @@ def test_a_service_dropped_from_the_list_is_removed_on_the_next_run(kernel, caps
     second = run_module(capsys, services=[STATIC], owned_file=str(owned))
     assert second['commands'] == ['-D -f 10'] and second['released'] == ['-f 10']
     assert recorded(owned) == ['-t 10.10.0.100:81']
-    assert sorted(ipvs.service_specs(kernel.table)) == ['-t 10.10.0.100:80', '-t 10.10.0.100:81']
+    assert sorted(ipvs_text.service_specs(kernel.table)) == ['-t 10.10.0.100:80', '-t 10.10.0.100:81']
 
     third = run_module(capsys, services=[STATIC], owned_file=str(owned))
     assert (third['changed'], third['commands'], third['released']) == (False, [], [])
@@ -341,7 +341,7 @@ def test_release_only_removes_a_service_moving_to_keepalived_before_keepalived_r
     new = dict(STATIC, name='new', port=82)
     result = run_module(capsys, services=[MARK, new], owned_file=str(owned), save=str(rules), release_only=True)
     assert result['commands'] == ['-D -t 10.10.0.100:81'] and result['released'] == ['-t 10.10.0.100:81']
-    assert ipvs.service_specs(kernel.table) == ['-f 10']                 # nothing added: the new one waits
+    assert ipvs_text.service_specs(kernel.table) == ['-f 10']                 # nothing added: the new one waits
     assert recorded(owned) == ['-f 10']
     assert rules.read_text() == '-A -f 10 -s rr\n-a -f 10 -r 10.10.0.11:0 -g -w 1\n'
 
@@ -349,7 +349,7 @@ def test_release_only_removes_a_service_moving_to_keepalived_before_keepalived_r
     after = run_module(capsys, services=[MARK, new], owned_file=str(owned), save=str(rules), save_scope='declared')
     assert after['commands'] == ['-A -t 10.10.0.100:82 -s rr', '-a -t 10.10.0.100:82 -r 10.10.0.11:82 -g -w 1']
     assert recorded(owned) == ['-t 10.10.0.100:82', '-f 10']
-    assert '10.10.0.100:80' in ' '.join(ipvs.service_specs(kernel.table))
+    assert '10.10.0.100:80' in ' '.join(ipvs_text.service_specs(kernel.table))
 
 
 def test_release_only_with_nothing_to_release_reads_no_table(kernel, capsys, owned):

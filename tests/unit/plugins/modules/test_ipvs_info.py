@@ -16,7 +16,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_kernel
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_kernel, ipvs_text
 from ansible_collections.lvs.cluster.plugins.modules import ipvs_info
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
 from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
@@ -116,12 +116,12 @@ def captured_kernel(monkeypatch, loaded):
 
 def test_reports_the_captured_table(captured_kernel, capsys):
     services = run_module(capsys)['services']
-    saved = ipvs.parse_save(captured.read(os.path.join(captured.FIXTURE_DIR, 'save.txt')))
+    saved = ipvs_text.parse_save(captured.read(os.path.join(captured.FIXTURE_DIR, 'save.txt')))
     assert len(services) == len(saved)
     assert sum(len(service['real_servers']) for service in services) == \
         sum(len(service.real_servers) for service in saved.values())
     for service in services:
-        assert set(service['stats']) == set(ipvs.LISTING_COLUMNS['stats'])
+        assert set(service['stats']) == set(ipvs_text.LISTING_COLUMNS['stats'])
         for real_server in service['real_servers']:
             assert {'active_connections', 'inactive_connections', 'persistent_connections', 'stats', 'rates'} <= set(real_server)
 
