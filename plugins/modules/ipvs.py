@@ -447,7 +447,7 @@ services:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_files, ipvs_kernel, ipvs_model, ipvs_text
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_files, ipvs_kernel, ipvs_model, ipvs_plan, ipvs_text
 
 
 def table_result(table):
@@ -468,7 +468,7 @@ def apply_and_verify(module, ipvsadm, commands, target, desired, result):
     """One ipvsadm -R, then re-read: its exit code proves nothing, the table does."""
     rc, dummy, err = ipvsadm.restore(commands)
     actual = ipvsadm.read_table()
-    unapplied = ipvs.unapplied_lines(actual, target, desired, module.params['purge'])
+    unapplied = ipvs_plan.unapplied_lines(actual, target, desired, module.params['purge'])
     if unapplied:
         module.fail_json(msg='The kernel did not take %d of %d changes; ipvsadm -R said: %s'
                          % (len(unapplied), len(commands), err.strip() or '(nothing)'),
@@ -480,11 +480,11 @@ def apply_and_verify(module, ipvsadm, commands, target, desired, result):
 
 def saved_table(target, desired, scope):
     """What the save file holds: the whole table, or only the declared services."""
-    return target if scope == 'table' else ipvs.restrict(target, set(desired.services))
+    return target if scope == 'table' else ipvs_plan.restrict(target, set(desired.services))
 
 
 def read_ownership(module, desired):
-    """ipvs.ownership() of the services recorded in owned_file; None without owned_file."""
+    """ipvs_plan.ownership() of the services recorded in owned_file; None without owned_file."""
     path = module.params['owned_file']
     if not path:
         return None
@@ -493,7 +493,7 @@ def read_ownership(module, desired):
         owned = ipvs_text.parse_owned(text) if text is not None else set()
     except ipvs_model.ParseError as exc:
         module.fail_json(msg='Cannot parse the owned-services record %s: %s' % (path, exc))
-    return ipvs.ownership(owned, desired, module.params['release_only'])
+    return ipvs_plan.ownership(owned, desired, module.params['release_only'])
 
 
 def record_owned(module, keys):
@@ -514,7 +514,7 @@ def take_out_of_save_file(module, released):
         module.fail_json(msg='Cannot read the rules file %s to take the released services out: %s' % (path, exc))
     if not released & set(table):
         return False
-    kept = ipvs.restrict(table, set(table) - released)
+    kept = ipvs_plan.restrict(table, set(table) - released)
     return ipvs_files.write_private_file(module, path, ipvs_text.render_save_text(kept), 'rules file')
 
 
@@ -536,9 +536,9 @@ def converge(module, desired):
         return result  # nothing recorded to release: no need for ipvsadm, nor to read the table
     ipvsadm = ipvs_kernel.Ipvsadm(module)
     current = read_current(module, ipvsadm)
-    target = ipvs.target_table(current, run, module.params['purge'])
-    plan = ipvs.diff_tables(current, target)
-    commands = ipvs.render_plan(plan)
+    target = ipvs_plan.target_table(current, run, module.params['purge'])
+    plan = ipvs_plan.diff_tables(current, target)
+    commands = ipvs_plan.render_plan(plan)
     result.update(changed=bool(commands), commands=commands)
     if module._diff:
         result['diff'] = dict(before=ipvs_text.render_save_text(current), after=ipvs_text.render_save_text(target))

@@ -27,7 +27,7 @@ from ansible.template import Templar, trust_as_template
 
 from ansible_collections.lvs.cluster.plugins.filter.cluster_status import (
     FilterModule, cluster_status, cluster_status_report, running_sync_daemons, vrrp_states)
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_text
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_plan, ipvs_text
 from ansible_collections.lvs.cluster.plugins.modules import ipvs_info
 
 TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -72,7 +72,7 @@ def captured_table(keep=('10.20.0.1', '10.20.0.2', '10.20.0.100')):
     thresholds = ipvs_text.parse_listing(fixture(FIXTURES, 'thresholds.txt'), 'thresholds')
     table = ipvs_text.apply_thresholds(ipvs_text.parse_save(fixture(FIXTURES, 'save.txt')), thresholds)
     if keep is not None:
-        table = ipvs.restrict(table, [key for key in table if key.address in keep and key.protocol == 'tcp'])
+        table = ipvs_plan.restrict(table, [key for key in table if key.address in keep and key.protocol == 'tcp'])
     persistent = ipvs_text.parse_listing(fixture(FIXTURES, 'persistent-conn.txt'), 'persistent')
     return {'ipvs_loaded': True, 'services': ipvs_info.describe(table, [(None, thresholds), (None, persistent)])}
 

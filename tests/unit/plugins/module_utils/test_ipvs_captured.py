@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model, ipvs_text
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_model, ipvs_plan, ipvs_text
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
 from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
 
@@ -60,7 +60,7 @@ def test_parse_of_render_is_identity(path):
 @pytest.mark.parametrize('path', SAVES)
 def test_table_does_not_differ_from_itself(path):
     table = parsed_save(path)
-    assert ipvs.render_plan(ipvs.diff_tables(table, parsed_save(path))) == []
+    assert ipvs_plan.render_plan(ipvs_plan.diff_tables(table, parsed_save(path))) == []
 
 
 @pytest.mark.parametrize('path', LISTINGS)
@@ -145,7 +145,7 @@ def services_with_servers(table):
 
 def converge_on_fake_kernel(current, target):
     """Render the plan, apply it like ipvsadm -R would, and return (lines, resulting table)."""
-    lines = ipvs.render_plan(ipvs.diff_tables(current, target))
+    lines = ipvs_plan.render_plan(ipvs_plan.diff_tables(current, target))
     kernel = FakeKernel(current, schedulers=ipvs_model.SCHEDULERS)
     rc, err = kernel.restore('\n'.join(lines))
     assert (rc, err) == (0, '')

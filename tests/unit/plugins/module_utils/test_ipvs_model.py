@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model, ipvs_text
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model, ipvs_plan, ipvs_text
 
 
 def table_of(*services):
@@ -30,7 +30,7 @@ def web(**overrides):
 
 
 def plan_lines(current, target):
-    return ipvs.render_plan(ipvs.diff_tables(current, target))
+    return ipvs_plan.render_plan(ipvs_plan.diff_tables(current, target))
 
 
 # -- normalisation: defaults the kernel fills in are no change
@@ -189,7 +189,7 @@ def test_threshold_change_is_an_edit_carrying_weight():
 def test_without_purge_undeclared_services_and_servers_stay():
     current = table_of(web(), dict(address='10.10.0.200', port=25))
     desired = ipvs.desired_state([web(real_servers=[dict(address='10.10.0.13')])])
-    target = ipvs.target_table(current, desired, purge=False)
+    target = ipvs_plan.target_table(current, desired, purge=False)
     assert set(target) == set(current)
     assert sorted(rs.address for rs in target[ipvs_model.service_key('tcp', '10.10.0.100', 80)].real_servers.values()) == \
         ['10.10.0.11', '10.10.0.12', '10.10.0.13']
@@ -198,7 +198,7 @@ def test_without_purge_undeclared_services_and_servers_stay():
 def test_purge_removes_undeclared_services_and_servers():
     current = table_of(web(), dict(address='10.10.0.200', port=25))
     desired = ipvs.desired_state([web(real_servers=[dict(address='10.10.0.13')])])
-    assert plan_lines(current, ipvs.target_table(current, desired, purge=True)) == [
+    assert plan_lines(current, ipvs_plan.target_table(current, desired, purge=True)) == [
         '-a -t 10.10.0.100:80 -r 10.10.0.13:80 -g -w 1',
         '-d -t 10.10.0.100:80 -r 10.10.0.11:80',
         '-d -t 10.10.0.100:80 -r 10.10.0.12:80',
@@ -212,31 +212,31 @@ def test_absent_service_and_absent_server():
         dict(address='10.10.0.200', port=25, state='absent'),
         web(real_servers=[dict(address='10.10.0.12', state='absent')]),
     ])
-    assert plan_lines(current, ipvs.target_table(current, desired, purge=False)) == [
+    assert plan_lines(current, ipvs_plan.target_table(current, desired, purge=False)) == [
         '-d -t 10.10.0.100:80 -r 10.10.0.12:80', '-D -t 10.10.0.200:25']
 
 
 def test_absent_things_that_do_not_exist_need_nothing():
     desired = ipvs.desired_state([dict(address='10.10.0.200', port=25, state='absent'),
                                   web(real_servers=[dict(address='10.10.0.99', state='absent')])])
-    assert plan_lines({}, ipvs.target_table({}, desired, purge=False)) == [
+    assert plan_lines({}, ipvs_plan.target_table({}, desired, purge=False)) == [
         '-A -t 10.10.0.100:80 -s wrr']
 
 
 def test_unapplied_lines_ignore_services_owned_by_someone_else():
     desired = ipvs.desired_state([web()])
-    target = ipvs.target_table({}, desired, purge=False)
+    target = ipvs_plan.target_table({}, desired, purge=False)
     keepalived_service = table_of(dict(address='10.10.0.200', port=25))
     actual = dict(target)
     actual.update(keepalived_service)
-    assert ipvs.unapplied_lines(actual, target, desired, purge=False) == []
-    assert ipvs.unapplied_lines(actual, target, desired, purge=True) == ['-D -t 10.10.0.200:25']
+    assert ipvs_plan.unapplied_lines(actual, target, desired, purge=False) == []
+    assert ipvs_plan.unapplied_lines(actual, target, desired, purge=True) == ['-D -t 10.10.0.200:25']
 
 
 def test_unapplied_lines_name_what_the_kernel_did_not_take():
     desired = ipvs.desired_state([web()])
-    target = ipvs.target_table({}, desired, purge=False)
-    assert ipvs.unapplied_lines({}, target, desired, purge=False) == plan_lines({}, target)
+    target = ipvs_plan.target_table({}, desired, purge=False)
+    assert ipvs_plan.unapplied_lines({}, target, desired, purge=False) == plan_lines({}, target)
 
 
 def test_service_dict_has_every_field():

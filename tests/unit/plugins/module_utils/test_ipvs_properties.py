@@ -12,7 +12,7 @@ import ipaddress
 
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model, ipvs_text
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model, ipvs_plan, ipvs_text
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
 
 FAMILIES = ('ipv4', 'ipv6')
@@ -97,7 +97,7 @@ def test_parse_of_render_is_identity(table):
 @settings(max_examples=200, deadline=None)
 @given(tables)
 def test_a_table_does_not_differ_from_itself(table):
-    assert ipvs.render_plan(ipvs.diff_tables(table, table)) == []
+    assert ipvs_plan.render_plan(ipvs_plan.diff_tables(table, table)) == []
 
 
 @settings(max_examples=300, deadline=None)
@@ -105,7 +105,7 @@ def test_a_table_does_not_differ_from_itself(table):
 def test_applying_the_diff_turns_one_table_into_the_other(pair):
     before, after = pair
     kernel = FakeKernel(before, schedulers=ipvs_model.SCHEDULERS)
-    assert kernel.restore('\n'.join(ipvs.render_plan(ipvs.diff_tables(before, after)))) == (0, '')
+    assert kernel.restore('\n'.join(ipvs_plan.render_plan(ipvs_plan.diff_tables(before, after)))) == (0, '')
     assert kernel.table == after
 
 
@@ -121,5 +121,5 @@ def test_returned_services_are_valid_input_for_the_same_table(table):
 def test_converging_twice_changes_nothing_the_second_time(pair, purge):
     current, declared = pair
     desired = ipvs.desired_state([service.to_dict() for service in ipvs_model.sorted_services(declared)])
-    target = ipvs.target_table(current, desired, purge)
-    assert ipvs.render_plan(ipvs.diff_tables(target, ipvs.target_table(target, desired, purge))) == []
+    target = ipvs_plan.target_table(current, desired, purge)
+    assert ipvs_plan.render_plan(ipvs_plan.diff_tables(target, ipvs_plan.target_table(target, desired, purge))) == []
