@@ -21,7 +21,7 @@ import json
 import random
 import sys
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model, ipvs_plan, ipvs_text
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_input, ipvs_model, ipvs_plan, ipvs_text
 
 # twos is a valid name, but the lab's 6.1 kernel has no ip_vs_twos (verify.yml tests that refusal).
 SCHEDULERS = [name for name in ipvs_model.SCHEDULERS if name != 'twos']
@@ -121,7 +121,7 @@ def sample(seed, count):
     states = []
     for dummy in range(count):
         services = desired_state(rng)
-        table = ipvs_plan.target_table({}, ipvs.desired_state(services), purge=True)  # raises on what the module refuses
+        table = ipvs_plan.target_table({}, ipvs_input.desired_state(services), purge=True)  # raises on what the module refuses
         states.append(dict(services=services, expected=[item.to_dict() for item in ipvs_model.sorted_services(table)],
                            save=ipvs_text.render_save(table)))
     return states

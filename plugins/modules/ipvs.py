@@ -447,7 +447,8 @@ services:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_files, ipvs_kernel, ipvs_model, ipvs_plan, ipvs_text
+from ansible_collections.lvs.cluster.plugins.module_utils import (
+    ipvs_files, ipvs_input, ipvs_kernel, ipvs_model, ipvs_plan, ipvs_text)
 
 
 def table_result(table):
@@ -556,9 +557,10 @@ def converge(module, desired):
     return result
 
 
-# No suboptions for services: ipvs.desired_state() checks every field of every
-# service and real server (types, choices, unknown fields) and names the service
-# in its messages; see ipvs.SERVICE_OPTIONS, which DOCUMENTATION matches.
+# No suboptions for services: ipvs_input.desired_state() checks every field of
+# every service and real server (types, choices, unknown fields) and names the
+# service in its messages; see ipvs_input.SERVICE_OPTIONS, which DOCUMENTATION
+# matches.
 ARGUMENT_SPEC = dict(
     services=dict(type='list', elements='dict', default=[]),
     purge=dict(type='bool', default=False),
@@ -577,7 +579,7 @@ def main():
     if module.params['release_only'] and module.params['purge']:
         module.fail_json(msg='release_only removes only the released services; it cannot be combined with purge')
     try:
-        desired = ipvs.desired_state(module.params['services'])
+        desired = ipvs_input.desired_state(module.params['services'])
     except ipvs_model.ValidationError as exc:
         module.fail_json(msg='Invalid services: %s' % exc, errors=exc.errors)
     module.exit_json(**converge(module, desired))

@@ -7,9 +7,10 @@
 
 The declared side is the director role's own services.json.j2 rendered by
 Ansible's templar; the IPVS side is the ipvsadm output captured from the lab
-kernel (tests/unit/fixtures/*.txt) read by module_utils/ipvs.py and merged by
-ipvs_info's own code; addresses, journal lines and sync daemons come from
-tests/unit/fixtures/status/ (README.md there says where each shape comes from).
+kernel (tests/unit/fixtures/*.txt) read by module_utils/ipvs_text.py and
+merged by ipvs_info's own code; addresses, journal lines and sync daemons come
+from tests/unit/fixtures/status/ (README.md there says where each shape comes
+from).
 """
 
 from __future__ import absolute_import, division, print_function

@@ -15,11 +15,11 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model, ipvs_plan, ipvs_text
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_input, ipvs_model, ipvs_plan, ipvs_text
 
 
 def table_of(*services):
-    return ipvs.desired_state(list(services)).services
+    return ipvs_input.desired_state(list(services)).services
 
 
 def web(**overrides):
@@ -188,7 +188,7 @@ def test_threshold_change_is_an_edit_carrying_weight():
 
 def test_without_purge_undeclared_services_and_servers_stay():
     current = table_of(web(), dict(address='10.10.0.200', port=25))
-    desired = ipvs.desired_state([web(real_servers=[dict(address='10.10.0.13')])])
+    desired = ipvs_input.desired_state([web(real_servers=[dict(address='10.10.0.13')])])
     target = ipvs_plan.target_table(current, desired, purge=False)
     assert set(target) == set(current)
     assert sorted(rs.address for rs in target[ipvs_model.service_key('tcp', '10.10.0.100', 80)].real_servers.values()) == \
@@ -197,7 +197,7 @@ def test_without_purge_undeclared_services_and_servers_stay():
 
 def test_purge_removes_undeclared_services_and_servers():
     current = table_of(web(), dict(address='10.10.0.200', port=25))
-    desired = ipvs.desired_state([web(real_servers=[dict(address='10.10.0.13')])])
+    desired = ipvs_input.desired_state([web(real_servers=[dict(address='10.10.0.13')])])
     assert plan_lines(current, ipvs_plan.target_table(current, desired, purge=True)) == [
         '-a -t 10.10.0.100:80 -r 10.10.0.13:80 -g -w 1',
         '-d -t 10.10.0.100:80 -r 10.10.0.11:80',
@@ -208,7 +208,7 @@ def test_purge_removes_undeclared_services_and_servers():
 
 def test_absent_service_and_absent_server():
     current = table_of(web(), dict(address='10.10.0.200', port=25))
-    desired = ipvs.desired_state([
+    desired = ipvs_input.desired_state([
         dict(address='10.10.0.200', port=25, state='absent'),
         web(real_servers=[dict(address='10.10.0.12', state='absent')]),
     ])
@@ -217,14 +217,14 @@ def test_absent_service_and_absent_server():
 
 
 def test_absent_things_that_do_not_exist_need_nothing():
-    desired = ipvs.desired_state([dict(address='10.10.0.200', port=25, state='absent'),
-                                  web(real_servers=[dict(address='10.10.0.99', state='absent')])])
+    desired = ipvs_input.desired_state([dict(address='10.10.0.200', port=25, state='absent'),
+                                        web(real_servers=[dict(address='10.10.0.99', state='absent')])])
     assert plan_lines({}, ipvs_plan.target_table({}, desired, purge=False)) == [
         '-A -t 10.10.0.100:80 -s wrr']
 
 
 def test_unapplied_lines_ignore_services_owned_by_someone_else():
-    desired = ipvs.desired_state([web()])
+    desired = ipvs_input.desired_state([web()])
     target = ipvs_plan.target_table({}, desired, purge=False)
     keepalived_service = table_of(dict(address='10.10.0.200', port=25))
     actual = dict(target)
@@ -234,7 +234,7 @@ def test_unapplied_lines_ignore_services_owned_by_someone_else():
 
 
 def test_unapplied_lines_name_what_the_kernel_did_not_take():
-    desired = ipvs.desired_state([web()])
+    desired = ipvs_input.desired_state([web()])
     target = ipvs_plan.target_table({}, desired, purge=False)
     assert ipvs_plan.unapplied_lines({}, target, desired, purge=False) == plan_lines({}, target)
 

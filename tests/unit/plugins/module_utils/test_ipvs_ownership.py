@@ -17,7 +17,7 @@ import os
 
 import pytest
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model, ipvs_plan, ipvs_text
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_input, ipvs_model, ipvs_plan, ipvs_text
 from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
 
 
@@ -35,7 +35,7 @@ def key(spec):
 
 def declared(kernel, *specs):
     """The desired state that declares these services of the kernel's table as they are."""
-    return ipvs.desired_state([kernel[key(spec)].to_dict() for spec in specs])
+    return ipvs_input.desired_state([kernel[key(spec)].to_dict() for spec in specs])
 
 
 def removed(kernel, run):
@@ -98,14 +98,14 @@ def test_a_recorded_service_already_gone_is_only_forgotten(kernel):
 
 
 def test_a_service_declared_absent_is_released_too(kernel):
-    desired = ipvs.desired_state([dict(kernel[key(MODULE_A)].to_dict(), state='absent')])
+    desired = ipvs_input.desired_state([dict(kernel[key(MODULE_A)].to_dict(), state='absent')])
     result = ipvs_plan.ownership({key(MODULE_A)}, desired)
     assert removed(kernel, result.desired) == {MODULE_A} and result.after == set()
 
 
 def test_new_services_are_recorded_before_the_batch_that_creates_them(kernel):
     new = dict(address='10.20.9.1', port=80, real_servers=[dict(address='10.20.1.1')])
-    desired = ipvs.desired_state([kernel[key(MODULE_A)].to_dict(), new])
+    desired = ipvs_input.desired_state([kernel[key(MODULE_A)].to_dict(), new])
     result = ipvs_plan.ownership({key(MODULE_A), key(MODULE_B)}, desired)
     new_key = ipvs_model.service_key('tcp', '10.20.9.1', 80)
     assert result.during == {key(MODULE_A), key(MODULE_B), new_key}   # what the batch may leave behind
@@ -117,7 +117,7 @@ def test_release_only_removes_a_service_moving_to_keepalived_and_nothing_else(ke
     reads it; a new service and changed settings wait for the run after keepalived's reload."""
     changed_a = dict(kernel[key(MODULE_A)].to_dict(), scheduler='lc')
     new = dict(address='10.20.9.1', port=80, real_servers=[dict(address='10.20.1.1')])
-    result = ipvs_plan.ownership({key(MODULE_A), key(MODULE_B)}, ipvs.desired_state([changed_a, new]), release_only=True)
+    result = ipvs_plan.ownership({key(MODULE_A), key(MODULE_B)}, ipvs_input.desired_state([changed_a, new]), release_only=True)
     target = ipvs_plan.target_table(kernel, result.desired, False)
     assert ipvs_plan.render_plan(ipvs_plan.diff_tables(kernel, target)) == ['-D ' + MODULE_B]
     assert result.after == {key(MODULE_A)}       # the new service is not the module's yet

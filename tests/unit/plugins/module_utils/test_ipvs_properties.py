@@ -12,7 +12,7 @@ import ipaddress
 
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_model, ipvs_plan, ipvs_text
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_input, ipvs_model, ipvs_plan, ipvs_text
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
 
 FAMILIES = ('ipv4', 'ipv6')
@@ -113,13 +113,13 @@ def test_applying_the_diff_turns_one_table_into_the_other(pair):
 @given(tables)
 def test_returned_services_are_valid_input_for_the_same_table(table):
     returned = [service.to_dict() for service in ipvs_model.sorted_services(table)]
-    assert ipvs.desired_state(returned).services == table
+    assert ipvs_input.desired_state(returned).services == table
 
 
 @settings(max_examples=100, deadline=None)
 @given(table_pairs(), st.booleans())
 def test_converging_twice_changes_nothing_the_second_time(pair, purge):
     current, declared = pair
-    desired = ipvs.desired_state([service.to_dict() for service in ipvs_model.sorted_services(declared)])
+    desired = ipvs_input.desired_state([service.to_dict() for service in ipvs_model.sorted_services(declared)])
     target = ipvs_plan.target_table(current, desired, purge)
     assert ipvs_plan.render_plan(ipvs_plan.diff_tables(target, ipvs_plan.target_table(target, desired, purge))) == []

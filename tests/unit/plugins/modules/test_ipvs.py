@@ -17,7 +17,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_kernel, ipvs_model, ipvs_text
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_input, ipvs_kernel, ipvs_model, ipvs_text
 from ansible_collections.lvs.cluster.plugins.modules import ipvs as ipvs_module
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
 from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
@@ -223,7 +223,7 @@ def test_save_file_in_a_missing_directory_fails_naming_it(kernel, capsys, tmp_pa
 
 def test_save_scope_declared_leaves_other_owners_services_out(kernel, capsys, tmp_path):
     keepalived_owned = dict(address='10.10.0.200', port=25, real_servers=[dict(address='10.10.0.21')])
-    kernel.table = ipvs.desired_state([keepalived_owned]).services
+    kernel.table = ipvs_input.desired_state([keepalived_owned]).services
     rules = tmp_path / 'ipvsadm.rules'
     declared = run_module(capsys, services=[WEB], save=str(rules), save_scope='declared')
     assert rules.read_text().splitlines() == declared['commands']
@@ -233,7 +233,7 @@ def test_save_scope_declared_leaves_other_owners_services_out(kernel, capsys, tm
 
 
 def test_purge_removes_what_is_not_declared(kernel, capsys):
-    kernel.table = ipvs.desired_state([WEB, dict(address='10.10.0.200', port=25)]).services
+    kernel.table = ipvs_input.desired_state([WEB, dict(address='10.10.0.200', port=25)]).services
     result = run_module(capsys, services=[dict(WEB, state='absent')], purge=True)
     assert sorted(result['commands']) == ['-D -t 10.10.0.100:80', '-D -t 10.10.0.200:25']
     assert kernel.table == {}
@@ -283,7 +283,7 @@ def recorded(path):
 
 def keepalived_in(kernel):
     """A service keepalived created: in the kernel, never declared to the module."""
-    kernel.table.update(ipvs.desired_state([KEEPALIVED_OWNED]).services)
+    kernel.table.update(ipvs_input.desired_state([KEEPALIVED_OWNED]).services)
 
 
 def test_a_service_dropped_from_the_list_is_removed_on_the_next_run(kernel, capsys, owned):

@@ -16,7 +16,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs, ipvs_kernel, ipvs_text
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_input, ipvs_kernel, ipvs_text
 from ansible_collections.lvs.cluster.plugins.modules import ipvs_info
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
 from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
@@ -32,7 +32,7 @@ def loaded(monkeypatch, tmp_path):
 
 @pytest.fixture
 def kernel(monkeypatch, loaded):
-    fake = FakeKernel(ipvs.desired_state([
+    fake = FakeKernel(ipvs_input.desired_state([
         dict(address='10.10.0.100', port=80, real_servers=[dict(address='10.10.0.11', upper_threshold=9)]),
         dict(fwmark=10, family='ipv6', real_servers=[dict(address='2001:db8::11', forwarding='nat', port=443)]),
     ]).services)

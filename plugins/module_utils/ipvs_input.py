@@ -3,12 +3,14 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Pure model of the kernel's IPVS table as ipvsadm shows it.
+"""The ipvs module's ``services`` option, checked and turned into a DesiredState.
 
-Parses ``ipvsadm -S -n`` (save format) and ``ipvsadm -L -n`` listings,
-normalises desired input to the same model, diffs two tables as sets and
-renders the difference as ``ipvsadm -R`` lines.  No I/O and no Ansible
-imports, so the modules and the unit tests share exactly this code.
+Every field of every service and real server is checked here (types,
+choices, ranges, and what ipvsadm or the kernel would refuse), and every
+problem is reported at once, naming the service and the field.  Apart from
+the model because it speaks the module's option names and AnsibleModule's
+value conventions, which the kernel's table knows nothing of.  No I/O and no
+Ansible imports.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,8 +25,6 @@ from ansible_collections.lvs.cluster.plugins.module_utils.ipvs_model import (
     canonical_scheduler_flags, family_of, format_endpoint, not_unicast, scheduler_flag_names, service_key,
     service_label)
 
-
-# ------------------------------------------------------------ validation
 
 # The fields of a desired service and of its real servers, in argument_spec
 # form; the module documents exactly these (a unit test compares them).  The
