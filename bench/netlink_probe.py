@@ -37,7 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import ipvs_module as bench  # noqa: E402  (same directory: the lab harness and its helpers)
 
-ipvs = None  # the collection's model, imported inside the container (see load_model)
+ipvs_model = ipvs_text = None  # the collection's model, imported inside the container (see load_model)
 
 NETLINK_GENERIC = 16
 NLM_F_REQUEST = 0x1
@@ -215,18 +215,18 @@ def decode_service(body):
     family = 'ipv6' if af == socket.AF_INET6 else 'ipv4'
     fwmark = _u32(attrs, SVC_FWMARK)
     if fwmark:
-        key = ipvs.ServiceKey(None, None, None, fwmark, family)
+        key = ipvs_model.ServiceKey(None, None, None, fwmark, family)
     else:
-        key = ipvs.ServiceKey(PROTOCOLS[_U16.unpack(attrs[SVC_PROTOCOL][:2])[0]], _address(af, attrs[SVC_ADDR]),
-                              _BE16.unpack(attrs[SVC_PORT][:2])[0], None, family)
+        key = ipvs_model.ServiceKey(PROTOCOLS[_U16.unpack(attrs[SVC_PROTOCOL][:2])[0]], _address(af, attrs[SVC_ADDR]),
+                                    _BE16.unpack(attrs[SVC_PORT][:2])[0], None, family)
     flags = _FLAGS.unpack(attrs[SVC_FLAGS][:8])[0]
     scheduler = _string(attrs, SVC_SCHED_NAME)
-    names = ipvs.scheduler_flag_names(scheduler)
+    names = ipvs_model.scheduler_flag_names(scheduler)
     timeout = netmask = None
     if flags & IP_VS_SVC_F_PERSISTENT:
         timeout = _u32(attrs, SVC_TIMEOUT)
         netmask = _netmask(af, attrs.get(SVC_NETMASK))
-    return ipvs.Service(
+    return ipvs_model.Service(
         key, scheduler=scheduler, persistence_timeout=timeout, persistence_netmask=netmask,
         scheduler_flags=[names[i] for i, bit in enumerate(SCHEDULER_FLAG_BITS[:len(names)]) if flags & bit],
         persistence_engine=_string(attrs, SVC_PE_NAME), one_packet=flags & IP_VS_SVC_F_ONEPACKET)
@@ -250,10 +250,10 @@ def decode_real_server(service, body):
                       tunnel_port=_BE16.unpack(attrs[DEST_TUN_PORT][:2])[0] if DEST_TUN_PORT in attrs else None,
                       tunnel_checksum=TUNNEL_CHECKSUM_FLAGS.get(
                           _U16.unpack(attrs[DEST_TUN_FLAGS][:2])[0]) if DEST_TUN_FLAGS in attrs else None)
-    return ipvs.RealServer(_address(af, attrs[DEST_ADDR]), _BE16.unpack(attrs[DEST_PORT][:2])[0],
-                           forwarding=forwarding, weight=_u32(attrs, DEST_WEIGHT),
-                           upper_threshold=_u32(attrs, DEST_U_THRESH), lower_threshold=_u32(attrs, DEST_L_THRESH),
-                           **tunnel)
+    return ipvs_model.RealServer(_address(af, attrs[DEST_ADDR]), _BE16.unpack(attrs[DEST_PORT][:2])[0],
+                                 forwarding=forwarding, weight=_u32(attrs, DEST_WEIGHT),
+                                 upper_threshold=_u32(attrs, DEST_U_THRESH), lower_threshold=_u32(attrs, DEST_L_THRESH),
+                                 **tunnel)
 
 
 def decode_table(raw):
@@ -277,10 +277,10 @@ def read_table():
 
 
 def load_model():
-    global ipvs
+    global ipvs_model, ipvs_text
     sys.path.insert(0, bench.IN_CONTAINER + '/lib')
-    from ansible_collections.lvs.cluster.plugins.module_utils import ipvs as model
-    ipvs = model
+    from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_model as model, ipvs_text as text
+    ipvs_model, ipvs_text = model, text
 
 
 # ---------------------------------------------------------------- measuring
@@ -289,7 +289,7 @@ def check_equal():
     """The netlink read against the parse of ipvsadm's two reads of the same table."""
     saved = subprocess.run(['ipvsadm', '-S', '-n'], capture_output=True, text=True, check=True).stdout
     listing = subprocess.run(['ipvsadm', '-L', '-n', '--thresholds'], capture_output=True, text=True, check=True).stdout
-    parsed = ipvs.apply_thresholds(ipvs.parse_save(saved), ipvs.parse_listing(listing, 'thresholds'))
+    parsed = ipvs_text.apply_thresholds(ipvs_text.parse_save(saved), ipvs_text.parse_listing(listing, 'thresholds'))
     read = read_table()
     if read != parsed:
         raise SystemExit('netlink read differs from ipvsadm: %d vs %d services' % (len(read), len(parsed)))

@@ -50,13 +50,13 @@ def main():
 
     from ansible.module_utils import basic
     from ansible.module_utils.testing import patch_module_args
-    from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+    from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_kernel, ipvs_text
     from ansible_collections.lvs.cluster.plugins.modules import ipvs as module
     from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
     from ipvs_module import rules_and_args
 
     lines, services = rules_and_args(args.services)
-    kernel, answers = FakeKernel(ipvs.parse_save('\n'.join(lines))), {}
+    kernel, answers = FakeKernel(ipvs_text.parse_save('\n'.join(lines))), {}
 
     def run_command(self, command, data=None, **kwargs):
         key = (tuple(command[1:]), data)
@@ -66,7 +66,7 @@ def main():
 
     basic.AnsibleModule.run_command = run_command
     basic.AnsibleModule.get_bin_path = lambda self, name, required=False, opt_dirs=None: '/sbin/' + name
-    module.PROC_IPVS = os.devnull  # exists: ip_vs counts as loaded
+    ipvs_kernel.PROC_IPVS = os.devnull  # exists: ip_vs counts as loaded
 
     def arguments_only():
         basic.AnsibleModule(argument_spec=module.ARGUMENT_SPEC).exit_json(changed=False)

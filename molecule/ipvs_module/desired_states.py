@@ -21,16 +21,16 @@ import json
 import random
 import sys
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_input, ipvs_model, ipvs_plan, ipvs_text
 
 # twos is a valid name, but the lab's 6.1 kernel has no ip_vs_twos (verify.yml tests that refusal).
-SCHEDULERS = [name for name in ipvs.SCHEDULERS if name != 'twos']
+SCHEDULERS = [name for name in ipvs_model.SCHEDULERS if name != 'twos']
 VIPS = {'ipv4': ['10.40.0.1', '10.40.0.2', '0.0.0.0'], 'ipv6': ['fd00:40::1', '::']}
 # Unicast real servers, the kernel's edge cases included: 0.0.0.0/8 but 0.0.0.0, class E,
 # loopback, IPv6 site-local and IPv4-compatible.
 REAL_SERVERS = {'ipv4': ['10.40.1.1', '10.40.1.2', '10.40.1.3', '0.1.2.3', '240.0.0.1', '127.0.0.1'],
                 'ipv6': ['fd00:40:1::1', 'fd00:40:1::2', 'fec0::1', '::10.0.0.5', '2001:db8::ffff']}
-FWMARKS = [1, 2, ipvs.MAX_FWMARK]
+FWMARKS = [1, 2, ipvs_model.MAX_FWMARK]
 PORTS = [0, 1, 80, 65535]
 
 
@@ -48,13 +48,13 @@ def service_key_fields(rng):
     if rng.random() < 0.3:
         return dict(fwmark=rng.choice(FWMARKS), family=family)
     return dict(address=rng.choice(VIPS[family]), port=rng.choice(PORTS),
-                protocol=rng.choice(sorted(ipvs.PROTOCOL_OPTIONS)), family=family)
+                protocol=rng.choice(sorted(ipvs_model.PROTOCOL_OPTIONS)), family=family)
 
 
 def persistence(rng, key, family):
-    timeout = rng.choice((None, 1, ipvs.MAX_PERSISTENCE_TIMEOUT, rng.randint(1, ipvs.MAX_PERSISTENCE_TIMEOUT)))
+    timeout = rng.choice((None, 1, ipvs_model.MAX_PERSISTENCE_TIMEOUT, rng.randint(1, ipvs_model.MAX_PERSISTENCE_TIMEOUT)))
     if key.get('port') == 0:
-        timeout = timeout or ipvs.DEFAULT_PERSISTENCE_TIMEOUT  # any port needs persistence
+        timeout = timeout or ipvs_model.DEFAULT_PERSISTENCE_TIMEOUT  # any port needs persistence
     if not timeout:
         return {}
     high = 128 if family == 'ipv6' else 32
@@ -63,20 +63,20 @@ def persistence(rng, key, family):
 
 
 def tunnel(rng):
-    tunnel_type = rng.choice((None,) + ipvs.TUNNEL_TYPES)
+    tunnel_type = rng.choice((None,) + ipvs_model.TUNNEL_TYPES)
     fields = dict(tunnel_type=tunnel_type)
     if tunnel_type == 'gue':
         fields['tunnel_port'] = edge(rng, 1, 65535)
     if tunnel_type in ('gue', 'gre'):
-        fields['tunnel_checksum'] = rng.choice((None,) + ipvs.TUNNEL_TYPE_CHECKSUMS[tunnel_type])
+        fields['tunnel_checksum'] = rng.choice((None,) + ipvs_model.TUNNEL_TYPE_CHECKSUMS[tunnel_type])
     return fields
 
 
 def real_server(rng, key, family, service_forwarding):
     forwarding = rng.choice((None, 'dr', 'nat', 'tun', 'masq', 'ipip', 'route'))
-    method = ipvs.FORWARDING_ALIASES[forwarding or service_forwarding]
+    method = ipvs_model.FORWARDING_ALIASES[forwarding or service_forwarding]
     rs_family = rng.choice(('ipv4', 'ipv6')) if method == 'tun' else family
-    upper = edge(rng, 0, ipvs.MAX_THRESHOLD)
+    upper = edge(rng, 0, ipvs_model.MAX_THRESHOLD)
     fields = dict(address=rng.choice(REAL_SERVERS[rs_family]), forwarding=forwarding, weight=edge(rng, 0, 65535),
                   upper_threshold=upper, lower_threshold=edge(rng, 0, upper))
     if method == 'nat' or key.get('fwmark'):
@@ -90,7 +90,7 @@ def service(rng):
     key = service_key_fields(rng)
     family = key['family']
     scheduler = rng.choice(SCHEDULERS)
-    names = ipvs.scheduler_flag_names(scheduler)
+    names = ipvs_model.scheduler_flag_names(scheduler)
     fields = dict(key, scheduler=scheduler, scheduler_flags=rng.sample(names, rng.randint(0, len(names))),
                   forwarding=rng.choice(('dr', 'nat', 'tun')), **persistence(rng, key, family))
     if key.get('fwmark') or key['protocol'] == 'udp':
@@ -107,13 +107,13 @@ def desired_state(rng):
     services = {}
     for dummy in range(rng.randint(1, 10)):
         item = service(rng)
-        services[ipvs.service_label(key_of(item))] = item  # one per key
+        services[ipvs_model.service_label(key_of(item))] = item  # one per key
     return list(services.values())
 
 
 def key_of(item):
-    return ipvs.service_key(item.get('protocol'), item.get('address'), item.get('port'), item.get('fwmark'),
-                            item.get('family'))
+    return ipvs_model.service_key(item.get('protocol'), item.get('address'), item.get('port'), item.get('fwmark'),
+                                  item.get('family'))
 
 
 def sample(seed, count):
@@ -121,9 +121,9 @@ def sample(seed, count):
     states = []
     for dummy in range(count):
         services = desired_state(rng)
-        table = ipvs.target_table({}, ipvs.desired_state(services), purge=True)  # raises on what the module refuses
-        states.append(dict(services=services, expected=[item.to_dict() for item in ipvs.sorted_services(table)],
-                           save=ipvs.render_save(table)))
+        table = ipvs_plan.target_table({}, ipvs_input.desired_state(services), purge=True)  # raises on what the module refuses
+        states.append(dict(services=services, expected=[item.to_dict() for item in ipvs_model.sorted_services(table)],
+                           save=ipvs_text.render_save(table)))
     return states
 
 

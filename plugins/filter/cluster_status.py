@@ -56,7 +56,7 @@ _value:
 
 import re
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_model
 
 # keepalived 2.2's VRRP state changes, e.g. "(VI_web) Entering MASTER STATE" or
 # "(VI_web): entering FAULT state (interface eth0 down)".
@@ -71,17 +71,17 @@ def anomaly(kind, hosts, message):
 
 def service_key_of(service):
     """The kernel's key of an ipvs_info service or of a resolved service's ipvs form."""
-    return ipvs.service_key(service.get('protocol', 'tcp'), service.get('address'), service.get('port'),
-                            service.get('fwmark'), service.get('family'))
+    return ipvs_model.service_key(service.get('protocol', 'tcp'), service.get('address'), service.get('port'),
+                                  service.get('fwmark'), service.get('family'))
 
 
 def server_key(address, port):
-    return ipvs.canonical_address(address), int(port or 0)
+    return ipvs_model.canonical_address(address), int(port or 0)
 
 
 def held_addresses(addresses):
     """Every address in ``ip -j addr show`` output."""
-    return set(ipvs.canonical_address(info['local'])
+    return set(ipvs_model.canonical_address(info['local'])
                for link in addresses for info in link.get('addr_info', []) if 'local' in info)
 
 
@@ -95,7 +95,7 @@ def running_sync_daemons(text):
 
 
 def vip_status(vip, readings):
-    address = ipvs.canonical_address(vip['address'])
+    address = ipvs_model.canonical_address(vip['address'])
     holders = sorted(host for host, reading in readings.items() if address in held_addresses(reading['addresses']))
     states = {}
     for host, reading in readings.items():
@@ -188,7 +188,7 @@ def extra_rows(service, readings):
 
 
 def service_status(service, readings):
-    return {'name': service['name'], 'service': ipvs.service_label(service_key_of(service['ipvs'])),
+    return {'name': service['name'], 'service': ipvs_model.service_label(service_key_of(service['ipvs'])),
             'scheduler': service['scheduler'], 'forwarding': service['forwarding'], 'owner': service['rules_owner'],
             'missing_on': sorted(host for host, reading in readings.items()
                                  if service_key_of(service['ipvs']) not in kernel_services(reading)),
@@ -208,12 +208,12 @@ def weights_by_director(service):
 
 
 def server_label(row):
-    endpoint = ipvs.format_endpoint(row['address'], row['port'])
+    endpoint = ipvs_model.format_endpoint(row['address'], row['port'])
     return '%s %s' % (row['host'], endpoint) if row['host'] and row['host'] != row['address'] else endpoint
 
 
 def table_text(table):
-    return ' '.join('%s=%d' % (ipvs.format_endpoint(address, port), weight) for address, port, weight in table) or 'none'
+    return ' '.join('%s=%d' % (ipvs_model.format_endpoint(address, port), weight) for address, port, weight in table) or 'none'
 
 
 def service_anomalies(service, directors):
@@ -248,8 +248,8 @@ def undeclared_services(readings):
             if key not in declared:
                 found.setdefault(key, []).append(host)
     return [anomaly('service_undeclared', found[key], '%s is in the IPVS table of %s but not in lvs_virtual_services'
-                    % (ipvs.service_label(key), ', '.join(sorted(found[key]))))
-            for key in sorted(found, key=ipvs.service_label)]
+                    % (ipvs_model.service_label(key), ', '.join(sorted(found[key]))))
+            for key in sorted(found, key=ipvs_model.service_label)]
 
 
 def director_anomalies(host, reading):

@@ -444,176 +444,24 @@ services:
           tunnel_checksum: null
 """
 
-import errno
 import os
-import stat
-import tempfile
-import threading
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
-
-SYS_MODULE = '/sys/module'
-SAVE = ['-S', '-n']
-THRESHOLDS = ['-L', '-n', '--thresholds']
-
-
-class _Background(threading.Thread):
-    """``function(*args, **kwargs)`` in a thread; result() waits for it and returns (or raises) its outcome."""
-
-    def __init__(self, function, *args, **kwargs):
-        super(_Background, self).__init__()
-        self._call = (function, args, kwargs)
-        self._outcome = self._error = None
-        self.start()
-
-    def run(self):
-        function, args, kwargs = self._call
-        try:
-            self._outcome = function(*args, **kwargs)
-        except Exception as exc:  # re-raised in the caller's thread by result()
-            self._error = exc
-
-    def result(self):
-        self.join()
-        if self._error is not None:
-            raise self._error
-        return self._outcome
-
-
-class Ipvsadm(object):
-    """The I/O half of the module: run ipvsadm and read or change the kernel's table."""
-
-    def __init__(self, module):
-        self.module = module
-        self.path = module.params['ipvsadm_path'] or module.get_bin_path('ipvsadm', required=True)
-
-    def run(self, args, data=None, handle_exceptions=True):
-        return self.module.run_command([self.path] + args, data=data, handle_exceptions=handle_exceptions)
-
-    def read_table(self):
-        """The table from ``-S -n``, completed with thresholds from ``-L -n --thresholds``.
-
-        Both reads run at once: ipvsadm makes a netlink request per service,
-        so on a large table each read takes about as long as the whole rest of
-        a no-op run, and the kernel answers two readers in parallel.
-        """
-        thresholds = _Background(self.run, THRESHOLDS, handle_exceptions=False)
-        saved = self._checked(SAVE, self.run(SAVE))
-        listing = self._checked(THRESHOLDS, thresholds.result())
-        try:
-            return ipvs.apply_thresholds(ipvs.parse_save(saved), ipvs.parse_listing(listing, 'thresholds'))
-        except ipvs.ParseError as exc:
-            self.module.fail_json(msg='Cannot parse ipvsadm output: %s' % exc)
-
-    def _checked(self, args, outcome):
-        rc, out, err = outcome
-        if rc != 0:
-            loaded = 'loaded' if os.path.exists(ipvs.PROC_IPVS) else 'not loaded (and modprobe could not load it)'
-            self.module.fail_json(msg='Cannot read the IPVS table with ipvsadm %s: %s. The ip_vs kernel module is %s.'
-                                  % (' '.join(args), err.strip(), loaded), rc=rc, stderr=err)
-        return out
-
-    def restore(self, lines):
-        return self.run(['-R'], data='\n'.join(lines))
-
-
-def load_kernel_modules(module, schedulers):
-    """modprobe ip_vs and the schedulers' modules that are not loaded.
-
-    Failure is tolerated: in a container modprobe is missing or cannot load
-    anything, while the host may have the modules (the kernel also
-    auto-loads schedulers); the re-read after applying is what proves success.
-    """
-    wanted = [] if os.path.exists(ipvs.PROC_IPVS) else ['ip_vs']
-    wanted += ['ip_vs_%s' % name for name in sorted(schedulers)
-               if not os.path.exists(os.path.join(SYS_MODULE, 'ip_vs_%s' % name))]
-    modprobe = module.get_bin_path('modprobe') if wanted else None
-    if modprobe:
-        for name in wanted:
-            module.run_command([modprobe, name])
-
-
-# The rules file and the owned-services record list the cluster's internal
-# addresses; only root reads them (Debian's init script pipes the rules file
-# into ipvsadm -R at boot).
-SAVE_FILE_MODE = 0o600
-
-
-def write_private_file(module, path, content, what):
-    """Write ``content`` to ``path`` unless it holds it already with SAVE_FILE_MODE; returns whether it did (or would)."""
-    if file_holds(path, content, SAVE_FILE_MODE):
-        return False
-    if not module.check_mode:
-        try:
-            replace_file(path, content, SAVE_FILE_MODE)
-        except (IOError, OSError) as exc:
-            module.fail_json(msg='Cannot write the %s %s: %s' % (what, path, exc))
-        module.set_default_selinux_context(path, False)
-    return True
-
-
-def read_text(module, path, what):
-    """The content of ``path``, or None when it does not exist."""
-    try:
-        with open(path) as handle:
-            return handle.read()
-    except (IOError, OSError) as exc:
-        if exc.errno == errno.ENOENT:
-            return None
-        module.fail_json(msg='Cannot read the %s %s: %s' % (what, path, exc))
-
-
-def file_holds(path, content, mode):
-    try:
-        with open(path) as handle:
-            return stat.S_IMODE(os.fstat(handle.fileno()).st_mode) == mode and handle.read() == content
-    except (IOError, OSError):
-        return False
-
-
-def replace_file(path, content, mode):
-    """Replace ``path`` by a new file with ``content`` and ``mode``, atomically.
-
-    mkstemp opens a fresh name in the same directory with O_EXCL, so a
-    symlink planted there is not followed, and the rename stays on one file
-    system. The data and then the rename are synced: after a crash the old
-    or the new file is there, never a truncated one.
-    """
-    directory, name = os.path.split(os.path.abspath(path))
-    fd, tmp_path = tempfile.mkstemp(prefix='.%s.' % name, suffix='.tmp', dir=directory)
-    try:
-        with os.fdopen(fd, 'w') as handle:
-            os.fchmod(handle.fileno(), mode)
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_path, path)
-    except BaseException:
-        os.unlink(tmp_path)
-        raise
-    sync_directory(directory)
-
-
-def sync_directory(directory):
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+from ansible_collections.lvs.cluster.plugins.module_utils import (
+    ipvs_files, ipvs_input, ipvs_kernel, ipvs_model, ipvs_plan, ipvs_text)
 
 
 def table_result(table):
-    return [service.to_dict() for service in ipvs.sorted_services(table)]
+    return [service.to_dict() for service in ipvs_model.sorted_services(table)]
 
 
 def read_current(module, ipvsadm):
     """The table before the run; check mode does not load ip_vs just to look."""
-    if module.check_mode and not os.path.exists(ipvs.PROC_IPVS):
+    if module.check_mode and not os.path.exists(ipvs_kernel.PROC_IPVS):
         module.warn('IPVS is not loaded; assuming an empty table')
         return {}
     if not module.check_mode:
-        load_kernel_modules(module, ())
+        ipvs_kernel.load_kernel_modules(module, ())
     return ipvsadm.read_table()
 
 
@@ -621,7 +469,7 @@ def apply_and_verify(module, ipvsadm, commands, target, desired, result):
     """One ipvsadm -R, then re-read: its exit code proves nothing, the table does."""
     rc, dummy, err = ipvsadm.restore(commands)
     actual = ipvsadm.read_table()
-    unapplied = ipvs.unapplied_lines(actual, target, desired, module.params['purge'])
+    unapplied = ipvs_plan.unapplied_lines(actual, target, desired, module.params['purge'])
     if unapplied:
         module.fail_json(msg='The kernel did not take %d of %d changes; ipvsadm -R said: %s'
                          % (len(unapplied), len(commands), err.strip() or '(nothing)'),
@@ -633,20 +481,20 @@ def apply_and_verify(module, ipvsadm, commands, target, desired, result):
 
 def saved_table(target, desired, scope):
     """What the save file holds: the whole table, or only the declared services."""
-    return target if scope == 'table' else ipvs.restrict(target, set(desired.services))
+    return target if scope == 'table' else ipvs_plan.restrict(target, set(desired.services))
 
 
 def read_ownership(module, desired):
-    """ipvs.ownership() of the services recorded in owned_file; None without owned_file."""
+    """ipvs_plan.ownership() of the services recorded in owned_file; None without owned_file."""
     path = module.params['owned_file']
     if not path:
         return None
-    text = read_text(module, path, 'owned-services record')
+    text = ipvs_files.read_text(module, path, 'owned-services record')
     try:
-        owned = ipvs.parse_owned(text) if text is not None else set()
-    except ipvs.ParseError as exc:
+        owned = ipvs_text.parse_owned(text) if text is not None else set()
+    except ipvs_model.ParseError as exc:
         module.fail_json(msg='Cannot parse the owned-services record %s: %s' % (path, exc))
-    return ipvs.ownership(owned, desired, module.params['release_only'])
+    return ipvs_plan.ownership(owned, desired, module.params['release_only'])
 
 
 def record_owned(module, keys):
@@ -654,21 +502,21 @@ def record_owned(module, keys):
     path = module.params['owned_file']
     if not keys and not os.path.exists(path):
         return False
-    return write_private_file(module, path, ipvs.render_owned(keys), 'owned-services record')
+    return ipvs_files.write_private_file(module, path, ipvs_text.render_owned(keys), 'owned-services record')
 
 
 def take_out_of_save_file(module, released):
     """Remove the released services from the save file; the other lines stay, and an untouched file is not rewritten."""
     path = module.params['save']
-    text = read_text(module, path, 'rules file')
+    text = ipvs_files.read_text(module, path, 'rules file')
     try:
-        table = ipvs.parse_save(text) if text is not None else {}
-    except ipvs.ParseError as exc:
+        table = ipvs_text.parse_save(text) if text is not None else {}
+    except ipvs_model.ParseError as exc:
         module.fail_json(msg='Cannot read the rules file %s to take the released services out: %s' % (path, exc))
     if not released & set(table):
         return False
-    kept = ipvs.restrict(table, set(table) - released)
-    return write_private_file(module, path, ipvs.render_save_text(kept), 'rules file')
+    kept = ipvs_plan.restrict(table, set(table) - released)
+    return ipvs_files.write_private_file(module, path, ipvs_text.render_save_text(kept), 'rules file')
 
 
 def save(module, target, desired, ownership):
@@ -676,7 +524,7 @@ def save(module, target, desired, ownership):
     if module.params['release_only']:
         return take_out_of_save_file(module, ownership.released)
     saved = saved_table(target, desired, module.params['save_scope'])
-    return write_private_file(module, module.params['save'], ipvs.render_save_text(saved), 'rules file')
+    return ipvs_files.write_private_file(module, module.params['save'], ipvs_text.render_save_text(saved), 'rules file')
 
 
 def converge(module, desired):
@@ -684,21 +532,21 @@ def converge(module, desired):
     run = ownership.desired if ownership is not None else desired
     result = dict(changed=False, commands=[])
     if ownership is not None:
-        result['released'] = ipvs.service_specs(ownership.released)
+        result['released'] = ipvs_text.service_specs(ownership.released)
     if module.params['release_only'] and not ownership.released:
         return result  # nothing recorded to release: no need for ipvsadm, nor to read the table
-    ipvsadm = Ipvsadm(module)
+    ipvsadm = ipvs_kernel.Ipvsadm(module)
     current = read_current(module, ipvsadm)
-    target = ipvs.target_table(current, run, module.params['purge'])
-    plan = ipvs.diff_tables(current, target)
-    commands = ipvs.render_plan(plan)
+    target = ipvs_plan.target_table(current, run, module.params['purge'])
+    plan = ipvs_plan.diff_tables(current, target)
+    commands = ipvs_plan.render_plan(plan)
     result.update(changed=bool(commands), commands=commands)
     if module._diff:
-        result['diff'] = dict(before=ipvs.render_save_text(current), after=ipvs.render_save_text(target))
+        result['diff'] = dict(before=ipvs_text.render_save_text(current), after=ipvs_text.render_save_text(target))
     if commands and not module.check_mode:
         if ownership is not None:
             record_owned(module, ownership.during)
-        load_kernel_modules(module, set(service.scheduler for service in plan.add_services + plan.edit_services))
+        ipvs_kernel.load_kernel_modules(module, set(service.scheduler for service in plan.add_services + plan.edit_services))
         target = apply_and_verify(module, ipvsadm, commands, target, run, result)
     if ownership is not None:
         result['changed'] |= record_owned(module, ownership.after)
@@ -709,9 +557,10 @@ def converge(module, desired):
     return result
 
 
-# No suboptions for services: ipvs.desired_state() checks every field of every
-# service and real server (types, choices, unknown fields) and names the service
-# in its messages; see ipvs.SERVICE_OPTIONS, which DOCUMENTATION matches.
+# No suboptions for services: ipvs_input.desired_state() checks every field of
+# every service and real server (types, choices, unknown fields) and names the
+# service in its messages; see ipvs_input.SERVICE_OPTIONS, which DOCUMENTATION
+# matches.
 ARGUMENT_SPEC = dict(
     services=dict(type='list', elements='dict', default=[]),
     purge=dict(type='bool', default=False),
@@ -730,8 +579,8 @@ def main():
     if module.params['release_only'] and module.params['purge']:
         module.fail_json(msg='release_only removes only the released services; it cannot be combined with purge')
     try:
-        desired = ipvs.desired_state(module.params['services'])
-    except ipvs.ValidationError as exc:
+        desired = ipvs_input.desired_state(module.params['services'])
+    except ipvs_model.ValidationError as exc:
         module.fail_json(msg='Invalid services: %s' % exc, errors=exc.errors)
     module.exit_json(**converge(module, desired))
 

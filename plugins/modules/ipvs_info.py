@@ -17,7 +17,7 @@ description:
   - Returns the kernel's IP Virtual Server table in the same structure as M(lvs.cluster.ipvs) returns it, with the
     active and inactive connections of every real server and, optionally, traffic statistics and rates of every
     service and real server.
-  - Reads with C(ipvsadm -S -n), C(ipvsadm -L -n --thresholds --exact), C(ipvsadm -L -n --persistent-conn --exact)
+  - Reads with C(ipvsadm -S -n), C(ipvsadm -L -n --thresholds), C(ipvsadm -L -n --persistent-conn --exact)
     and, as requested,
     C(ipvsadm -L -n --stats --exact) and C(ipvsadm -L -n --rate --exact). Nothing is changed.
   - When the C(ip_vs) kernel module is not loaded (no C(/proc/net/ip_vs)), the table is empty and C(ipvsadm) is not
@@ -128,14 +128,7 @@ services:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
-
-
-def read(module, ipvsadm, args):
-    rc, out, err = module.run_command([ipvsadm] + args)
-    if rc != 0:
-        module.fail_json(msg='ipvsadm %s failed: %s' % (' '.join(args), err.strip()), rc=rc, stderr=err)
-    return out
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_kernel, ipvs_model
 
 
 def describe(table, listings):
@@ -145,7 +138,7 @@ def describe(table, listings):
     name (the connection counters) is merged into the real servers directly.
     """
     services = []
-    for service in ipvs.sorted_services(table):
+    for service in ipvs_model.sorted_services(table):
         result = service.to_dict()
         for name, listing in listings:
             values, servers = listing.get(service.key, ({}, {}))
@@ -167,21 +160,17 @@ ARGUMENT_SPEC = dict(
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    if not os.path.exists(ipvs.PROC_IPVS):
+    if not os.path.exists(ipvs_kernel.PROC_IPVS):
         module.exit_json(changed=False, ipvs_loaded=False, services=[],
                          msg='The ip_vs kernel module is not loaded (no %s), so the IPVS table is empty; '
-                             'ipvsadm was not run' % ipvs.PROC_IPVS)
-    ipvsadm = module.params['ipvsadm_path'] or module.get_bin_path('ipvsadm', required=True)
-    try:
-        thresholds = ipvs.parse_listing(read(module, ipvsadm, ['-L', '-n', '--thresholds', '--exact']), 'thresholds')
-        table = ipvs.apply_thresholds(ipvs.parse_save(read(module, ipvsadm, ['-S', '-n'])), thresholds)
-        persistent = ipvs.parse_listing(read(module, ipvsadm, ['-L', '-n', '--persistent-conn', '--exact']), 'persistent')
-        listings = [(None, thresholds), (None, persistent)]
-        for option, kind in (('stats', 'stats'), ('rates', 'rate')):
-            if module.params[option]:
-                listings.append((option, ipvs.parse_listing(read(module, ipvsadm, ['-L', '-n', '--' + kind, '--exact']), kind)))
-    except ipvs.ParseError as exc:
-        module.fail_json(msg='Cannot parse ipvsadm output: %s' % exc)
+                             'ipvsadm was not run' % ipvs_kernel.PROC_IPVS)
+    ipvsadm = ipvs_kernel.Ipvsadm(module)
+    table, thresholds = ipvsadm.read_table_and_thresholds()
+    persistent = ipvsadm.read_listing(['-L', '-n', '--persistent-conn', '--exact'], 'persistent')
+    listings = [(None, thresholds), (None, persistent)]
+    for option, kind in (('stats', 'stats'), ('rates', 'rate')):
+        if module.params[option]:
+            listings.append((option, ipvsadm.read_listing(['-L', '-n', '--' + kind, '--exact'], kind)))
     module.exit_json(changed=False, ipvs_loaded=True, services=describe(table, listings))
 
 

@@ -16,7 +16,7 @@ thresholds; a scheduler the kernel lacks is refused.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_model, ipvs_text
 
 KERNEL_SCHEDULERS = ('rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh')
 
@@ -39,8 +39,8 @@ class FakeKernel(object):
             if not line.strip():
                 continue
             try:
-                rule = ipvs.parse_rule(line)
-            except ipvs.ParseError:
+                rule = ipvs_text.parse_rule(line)
+            except ipvs_model.ParseError:
                 errors.append('illegal option in %s' % line)
                 return 2, '\n'.join(errors)
             error = self._apply(rule)
@@ -77,26 +77,26 @@ class FakeKernel(object):
     def save(self):
         """``ipvsadm -S -n``: like the model's rendering, minus the thresholds."""
         lines = []
-        for service in ipvs.sorted_services(self.table):
-            lines.append(ipvs.render_service('-A', service))
-            for real_server in ipvs.sorted_real_servers(service):
+        for service in ipvs_model.sorted_services(self.table):
+            lines.append(ipvs_text.render_service('-A', service))
+            for real_server in ipvs_model.sorted_real_servers(service):
                 fields = real_server.to_dict()
                 fields.update(upper_threshold=0, lower_threshold=0)
-                lines.append(ipvs.render_real_server('-a', service.key, ipvs.RealServer(**fields)))
+                lines.append(ipvs_text.render_real_server('-a', service.key, ipvs_model.RealServer(**fields)))
         return ''.join(line + '\n' for line in lines)
 
     def listing(self, columns):
         """``ipvsadm -L -n`` in one of its variants; ``columns(item)`` gives each line's numbers."""
         lines = ['IP Virtual Server version 1.2.1 (size=4096)', 'Prot LocalAddress:Port', '  -> RemoteAddress:Port']
-        for service in ipvs.sorted_services(self.table):
+        for service in ipvs_model.sorted_services(self.table):
             key = service.key
             if key.fwmark:
                 name = 'FWM  %d%s' % (key.fwmark, ' IPv6' if key.family == 'ipv6' else '')
             else:
-                name = '%-4s %s' % (key.protocol.upper(), ipvs.format_endpoint(key.address, key.port))
+                name = '%-4s %s' % (key.protocol.upper(), ipvs_model.format_endpoint(key.address, key.port))
             lines.append(' '.join([name] + [str(value) for value in columns(service)]))
-            for real_server in ipvs.sorted_real_servers(service):
-                lines.append('  -> %-28s %s' % (ipvs.format_endpoint(real_server.address, real_server.port),
+            for real_server in ipvs_model.sorted_real_servers(service):
+                lines.append('  -> %-28s %s' % (ipvs_model.format_endpoint(real_server.address, real_server.port),
                                                 ' '.join(str(value) for value in columns(real_server))))
         return ''.join(line + '\n' for line in lines)
 
@@ -119,9 +119,9 @@ class FakeKernel(object):
     def _columns(options):
         if '--thresholds' in options:
             return lambda item: ([item.upper_threshold, item.lower_threshold, 0, 0]
-                                 if isinstance(item, ipvs.RealServer) else [item.scheduler])
+                                 if isinstance(item, ipvs_model.RealServer) else [item.scheduler])
         if '--persistent-conn' in options:
-            return lambda item: ([item.weight, 0, 0, 0] if isinstance(item, ipvs.RealServer) else [item.scheduler])
+            return lambda item: ([item.weight, 0, 0, 0] if isinstance(item, ipvs_model.RealServer) else [item.scheduler])
         if '--stats' in options or '--rate' in options:
             return lambda item: [7, 70, 0, 7000, 0]
         raise AssertionError('unexpected listing %r' % (options,))

@@ -7,9 +7,10 @@
 
 The declared side is the director role's own services.json.j2 rendered by
 Ansible's templar; the IPVS side is the ipvsadm output captured from the lab
-kernel (tests/unit/fixtures/*.txt) read by module_utils/ipvs.py and merged by
-ipvs_info's own code; addresses, journal lines and sync daemons come from
-tests/unit/fixtures/status/ (README.md there says where each shape comes from).
+kernel (tests/unit/fixtures/*.txt) read by module_utils/ipvs_text.py and
+merged by ipvs_info's own code; addresses, journal lines and sync daemons come
+from tests/unit/fixtures/status/ (README.md there says where each shape comes
+from).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -27,7 +28,7 @@ from ansible.template import Templar, trust_as_template
 
 from ansible_collections.lvs.cluster.plugins.filter.cluster_status import (
     FilterModule, cluster_status, cluster_status_report, running_sync_daemons, vrrp_states)
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_plan, ipvs_text
 from ansible_collections.lvs.cluster.plugins.modules import ipvs_info
 
 TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -69,11 +70,11 @@ def declared(services=None, drained=()):
 
 def captured_table(keep=('10.20.0.1', '10.20.0.2', '10.20.0.100')):
     """What lvs.cluster.ipvs_info returns for the lab capture, limited to services on ``keep`` (all if None)."""
-    thresholds = ipvs.parse_listing(fixture(FIXTURES, 'thresholds.txt'), 'thresholds')
-    table = ipvs.apply_thresholds(ipvs.parse_save(fixture(FIXTURES, 'save.txt')), thresholds)
+    thresholds = ipvs_text.parse_listing(fixture(FIXTURES, 'thresholds.txt'), 'thresholds')
+    table = ipvs_text.apply_thresholds(ipvs_text.parse_save(fixture(FIXTURES, 'save.txt')), thresholds)
     if keep is not None:
-        table = ipvs.restrict(table, [key for key in table if key.address in keep and key.protocol == 'tcp'])
-    persistent = ipvs.parse_listing(fixture(FIXTURES, 'persistent-conn.txt'), 'persistent')
+        table = ipvs_plan.restrict(table, [key for key in table if key.address in keep and key.protocol == 'tcp'])
+    persistent = ipvs_text.parse_listing(fixture(FIXTURES, 'persistent-conn.txt'), 'persistent')
     return {'ipvs_loaded': True, 'services': ipvs_info.describe(table, [(None, thresholds), (None, persistent)])}
 
 

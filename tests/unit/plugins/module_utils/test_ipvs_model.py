@@ -15,11 +15,11 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_input, ipvs_model, ipvs_plan, ipvs_text
 
 
 def table_of(*services):
-    return ipvs.desired_state(list(services)).services
+    return ipvs_input.desired_state(list(services)).services
 
 
 def web(**overrides):
@@ -30,7 +30,7 @@ def web(**overrides):
 
 
 def plan_lines(current, target):
-    return ipvs.render_plan(ipvs.diff_tables(current, target))
+    return ipvs_plan.render_plan(ipvs_plan.diff_tables(current, target))
 
 
 # -- normalisation: defaults the kernel fills in are no change
@@ -48,7 +48,7 @@ def plan_lines(current, target):
      '-A -t 10.0.0.1:80 -s rr -p 30 -M 255.255.255.0'),
 ])
 def test_service_rule_normalises_to_ipvsadm_form(rule, expected):
-    assert ipvs.render_service('-A', ipvs.parse_rule(rule).service) == expected
+    assert ipvs_text.render_service('-A', ipvs_text.parse_rule(rule).service) == expected
 
 
 @pytest.mark.parametrize('rule, expected', [
@@ -62,8 +62,8 @@ def test_service_rule_normalises_to_ipvsadm_form(rule, expected):
      '-a -t 10.0.0.1:80 -r 10.0.0.2:80 -i -w 0 --tun-type gue --tun-port 6080 --tun-csum -x 9'),
 ])
 def test_real_server_rule_normalises_to_ipvsadm_form(rule, expected):
-    parsed = ipvs.parse_rule(rule)
-    assert ipvs.render_real_server('-a', parsed.service.key, parsed.real_server) == expected
+    parsed = ipvs_text.parse_rule(rule)
+    assert ipvs_text.render_real_server('-a', parsed.service.key, parsed.real_server) == expected
 
 
 @pytest.mark.parametrize('rule', [
@@ -77,32 +77,32 @@ def test_real_server_rule_normalises_to_ipvsadm_form(rule, expected):
     '-A -f 0',
 ])
 def test_bad_rules_are_refused(rule):
-    with pytest.raises(ipvs.ParseError):
-        ipvs.parse_rule(rule)
+    with pytest.raises(ipvs_model.ParseError):
+        ipvs_text.parse_rule(rule)
 
 
 def test_real_server_before_its_service_is_refused():
-    with pytest.raises(ipvs.ParseError, match='before its service'):
-        ipvs.parse_save('-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g -w 1\n')
+    with pytest.raises(ipvs_model.ParseError, match='before its service'):
+        ipvs_text.parse_save('-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g -w 1\n')
 
 
 def test_desired_defaults_equal_what_the_kernel_reports():
     desired = table_of(dict(address='10.0.0.1', port=80, persistence_timeout=60,
                             real_servers=[dict(address='10.0.0.2')]))
-    reported = ipvs.parse_save('-A -t 10.0.0.1:80 -s wlc -p 60\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g -w 1\n')
+    reported = ipvs_text.parse_save('-A -t 10.0.0.1:80 -s wlc -p 60\n-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g -w 1\n')
     assert desired == reported
 
 
 def test_ipv6_addresses_compare_in_canonical_form():
     desired = table_of(dict(address='2001:DB8:0:0:0:0:0:100', port=80, real_servers=[dict(address='2001:db8::0:11')]))
-    reported = ipvs.parse_save('-A -t [2001:db8::100]:80 -s wlc\n-a -t [2001:db8::100]:80 -r [2001:db8::11]:80 -g -w 1\n')
+    reported = ipvs_text.parse_save('-A -t [2001:db8::100]:80 -s wlc\n-a -t [2001:db8::100]:80 -r [2001:db8::11]:80 -g -w 1\n')
     assert desired == reported
 
 
 def test_fwmark_services_are_keyed_by_mark_and_family():
     table = table_of(dict(fwmark=10, real_servers=[dict(address='10.0.0.2')]),
                      dict(fwmark=10, family='ipv6', real_servers=[dict(address='2001:db8::2', forwarding='nat', port=80)]))
-    assert sorted(ipvs.render_save(table)) == sorted([
+    assert sorted(ipvs_text.render_save(table)) == sorted([
         '-A -f 10 -s wlc', '-a -f 10 -r 10.0.0.2:0 -g -w 1',
         '-A -f 10 -6 -s wlc', '-a -f 10 -6 -r [2001:db8::2]:80 -m -w 1'])
 
@@ -111,16 +111,16 @@ def test_forwarding_aliases_are_normalised():
     names = ['route', 'g', 'masq', 'm', 'ipip', 'i']
     table = table_of(*[dict(address='10.0.0.1', port=port, forwarding=name, real_servers=[dict(address='10.0.0.2')])
                        for port, name in enumerate(names, 1)])
-    assert [list(service.real_servers.values())[0].forwarding for service in ipvs.sorted_services(table)] == \
+    assert [list(service.real_servers.values())[0].forwarding for service in ipvs_model.sorted_services(table)] == \
         ['dr', 'dr', 'nat', 'nat', 'tun', 'tun']
 
 
 def test_thresholds_come_from_the_thresholds_listing():
     table = table_of(web())
-    listing = {ipvs.service_key('tcp', '10.10.0.100', 80): ({}, {('10.10.0.11', 80): dict(upper_threshold=50,
-                                                                                          lower_threshold=5)})}
-    ipvs.apply_thresholds(table, listing)
-    servers = ipvs.sorted_real_servers(ipvs.sorted_services(table)[0])
+    listing = {ipvs_model.service_key('tcp', '10.10.0.100', 80): ({}, {('10.10.0.11', 80): dict(upper_threshold=50,
+                                                                                                lower_threshold=5)})}
+    ipvs_text.apply_thresholds(table, listing)
+    servers = ipvs_model.sorted_real_servers(ipvs_model.sorted_services(table)[0])
     assert [(rs.upper_threshold, rs.lower_threshold) for rs in servers] == [(50, 5), (0, 0)]
 
 
@@ -188,17 +188,17 @@ def test_threshold_change_is_an_edit_carrying_weight():
 
 def test_without_purge_undeclared_services_and_servers_stay():
     current = table_of(web(), dict(address='10.10.0.200', port=25))
-    desired = ipvs.desired_state([web(real_servers=[dict(address='10.10.0.13')])])
-    target = ipvs.target_table(current, desired, purge=False)
+    desired = ipvs_input.desired_state([web(real_servers=[dict(address='10.10.0.13')])])
+    target = ipvs_plan.target_table(current, desired, purge=False)
     assert set(target) == set(current)
-    assert sorted(rs.address for rs in target[ipvs.service_key('tcp', '10.10.0.100', 80)].real_servers.values()) == \
+    assert sorted(rs.address for rs in target[ipvs_model.service_key('tcp', '10.10.0.100', 80)].real_servers.values()) == \
         ['10.10.0.11', '10.10.0.12', '10.10.0.13']
 
 
 def test_purge_removes_undeclared_services_and_servers():
     current = table_of(web(), dict(address='10.10.0.200', port=25))
-    desired = ipvs.desired_state([web(real_servers=[dict(address='10.10.0.13')])])
-    assert plan_lines(current, ipvs.target_table(current, desired, purge=True)) == [
+    desired = ipvs_input.desired_state([web(real_servers=[dict(address='10.10.0.13')])])
+    assert plan_lines(current, ipvs_plan.target_table(current, desired, purge=True)) == [
         '-a -t 10.10.0.100:80 -r 10.10.0.13:80 -g -w 1',
         '-d -t 10.10.0.100:80 -r 10.10.0.11:80',
         '-d -t 10.10.0.100:80 -r 10.10.0.12:80',
@@ -208,39 +208,39 @@ def test_purge_removes_undeclared_services_and_servers():
 
 def test_absent_service_and_absent_server():
     current = table_of(web(), dict(address='10.10.0.200', port=25))
-    desired = ipvs.desired_state([
+    desired = ipvs_input.desired_state([
         dict(address='10.10.0.200', port=25, state='absent'),
         web(real_servers=[dict(address='10.10.0.12', state='absent')]),
     ])
-    assert plan_lines(current, ipvs.target_table(current, desired, purge=False)) == [
+    assert plan_lines(current, ipvs_plan.target_table(current, desired, purge=False)) == [
         '-d -t 10.10.0.100:80 -r 10.10.0.12:80', '-D -t 10.10.0.200:25']
 
 
 def test_absent_things_that_do_not_exist_need_nothing():
-    desired = ipvs.desired_state([dict(address='10.10.0.200', port=25, state='absent'),
-                                  web(real_servers=[dict(address='10.10.0.99', state='absent')])])
-    assert plan_lines({}, ipvs.target_table({}, desired, purge=False)) == [
+    desired = ipvs_input.desired_state([dict(address='10.10.0.200', port=25, state='absent'),
+                                        web(real_servers=[dict(address='10.10.0.99', state='absent')])])
+    assert plan_lines({}, ipvs_plan.target_table({}, desired, purge=False)) == [
         '-A -t 10.10.0.100:80 -s wrr']
 
 
 def test_unapplied_lines_ignore_services_owned_by_someone_else():
-    desired = ipvs.desired_state([web()])
-    target = ipvs.target_table({}, desired, purge=False)
+    desired = ipvs_input.desired_state([web()])
+    target = ipvs_plan.target_table({}, desired, purge=False)
     keepalived_service = table_of(dict(address='10.10.0.200', port=25))
     actual = dict(target)
     actual.update(keepalived_service)
-    assert ipvs.unapplied_lines(actual, target, desired, purge=False) == []
-    assert ipvs.unapplied_lines(actual, target, desired, purge=True) == ['-D -t 10.10.0.200:25']
+    assert ipvs_plan.unapplied_lines(actual, target, desired, purge=False) == []
+    assert ipvs_plan.unapplied_lines(actual, target, desired, purge=True) == ['-D -t 10.10.0.200:25']
 
 
 def test_unapplied_lines_name_what_the_kernel_did_not_take():
-    desired = ipvs.desired_state([web()])
-    target = ipvs.target_table({}, desired, purge=False)
-    assert ipvs.unapplied_lines({}, target, desired, purge=False) == plan_lines({}, target)
+    desired = ipvs_input.desired_state([web()])
+    target = ipvs_plan.target_table({}, desired, purge=False)
+    assert ipvs_plan.unapplied_lines({}, target, desired, purge=False) == plan_lines({}, target)
 
 
 def test_service_dict_has_every_field():
-    service = ipvs.sorted_services(table_of(web(persistence_timeout=60)))[0].to_dict()
+    service = ipvs_model.sorted_services(table_of(web(persistence_timeout=60)))[0].to_dict()
     assert service == dict(
         protocol='tcp', address='10.10.0.100', port=80, fwmark=None, family='ipv4', scheduler='wrr',
         scheduler_flags=[], persistence_timeout=60, persistence_netmask='255.255.255.255', persistence_engine=None,

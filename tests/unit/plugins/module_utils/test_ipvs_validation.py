@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_input, ipvs_model
 
 
 def web(**overrides):
@@ -113,32 +113,32 @@ CASES = [
 
 @pytest.mark.parametrize('services, message', [case[1:] for case in CASES], ids=[case[0] for case in CASES])
 def test_bad_input_names_service_and_field(services, message):
-    with pytest.raises(ipvs.ValidationError) as caught:
-        ipvs.desired_state(services)
+    with pytest.raises(ipvs_model.ValidationError) as caught:
+        ipvs_input.desired_state(services)
     assert any(message in error for error in caught.value.errors), caught.value.errors
 
 
 def test_a_type_error_is_not_repeated_by_the_checks_that_follow():
-    with pytest.raises(ipvs.ValidationError) as caught:
-        ipvs.desired_state([web(port='http'), web(name='web2', real_servers=[dict(weight=2)])])
+    with pytest.raises(ipvs_model.ValidationError) as caught:
+        ipvs_input.desired_state([web(port='http'), web(name='web2', real_servers=[dict(weight=2)])])
     assert caught.value.errors == ["service 'web': port: 'http' is not an integer",
                                    "service 'web2': real_servers[0] (None): address: is required"]
 
 
 def test_values_are_converted_like_ansible_options():
-    desired = ipvs.desired_state([web(port='80', protocol='udp', one_packet='on', scheduler='sh', scheduler_flags='sh-port',
-                                      persistence_timeout=60.0, persistence_netmask=24,
-                                      real_servers=[dict(address='10.10.0.11', weight='3')])])
-    service = desired.services[ipvs.service_key('udp', '10.10.0.100', 80)]
+    desired = ipvs_input.desired_state([web(port='80', protocol='udp', one_packet='on', scheduler='sh', scheduler_flags='sh-port',
+                                            persistence_timeout=60.0, persistence_netmask=24,
+                                            real_servers=[dict(address='10.10.0.11', weight='3')])])
+    service = desired.services[ipvs_model.service_key('udp', '10.10.0.100', 80)]
     assert (service.one_packet, service.scheduler_flags, service.persistence_timeout) == (True, ('sh-port',), 60)
     assert service.persistence_netmask == '255.255.255.0'
     assert [rs.weight for rs in service.real_servers.values()] == [3]
 
 
 def test_every_problem_is_reported_at_once():
-    with pytest.raises(ipvs.ValidationError) as caught:
-        ipvs.desired_state([web(scheduler='fastest', real_servers=[dict(address='10.10.0.11', weight=-1)]),
-                            dict(name='mark', fwmark=0)])
+    with pytest.raises(ipvs_model.ValidationError) as caught:
+        ipvs_input.desired_state([web(scheduler='fastest', real_servers=[dict(address='10.10.0.11', weight=-1)]),
+                                  dict(name='mark', fwmark=0)])
     assert len(caught.value.errors) == 3
 
 
@@ -162,10 +162,10 @@ def test_every_problem_is_reported_at_once():
     [web(address='224.0.0.1'), web(name='any', address='::', real_servers=[])],
 ])
 def test_valid_input_passes(services):
-    ipvs.desired_state(services)
+    ipvs_input.desired_state(services)
 
 
 def test_bad_service_forwarding_is_reported_once_not_per_server():
-    with pytest.raises(ipvs.ValidationError) as caught:
-        ipvs.desired_state([web(forwarding='proxy', real_servers=[dict(address='10.10.0.11'), dict(address='10.10.0.12')])])
+    with pytest.raises(ipvs_model.ValidationError) as caught:
+        ipvs_input.desired_state([web(forwarding='proxy', real_servers=[dict(address='10.10.0.11'), dict(address='10.10.0.12')])])
     assert caught.value.errors == ["service 'web': forwarding: 'proxy' is not one of dr, nat, tun"]

@@ -6,8 +6,8 @@
 """DOCUMENTATION and argument_spec say the same thing (what validate-modules checks, available offline).
 
 The ipvs module declares ``services`` without suboptions and validates its
-fields in module_utils (ipvs.SERVICE_OPTIONS); the documented suboptions must
-match those.
+fields in module_utils (ipvs_input.SERVICE_OPTIONS); the documented
+suboptions must match those.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,7 +16,7 @@ __metaclass__ = type
 import pytest
 import yaml
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_input
 from ansible_collections.lvs.cluster.plugins.modules import ipvs as ipvs_module
 from ansible_collections.lvs.cluster.plugins.modules import ipvs_info
 
@@ -50,7 +50,7 @@ def test_documentation_matches_argument_spec(module):
 def test_documented_service_fields_are_the_validated_ones():
     documented = yaml.safe_load(ipvs_module.DOCUMENTATION)['options']['services']
     assert 'options' not in ipvs_module.ARGUMENT_SPEC['services']
-    assert compare(documented['suboptions'], ipvs.SERVICE_OPTIONS, 'services.') == []
+    assert compare(documented['suboptions'], ipvs_input.SERVICE_OPTIONS, 'services.') == []
 
 
 @pytest.mark.parametrize('module', MODULES)

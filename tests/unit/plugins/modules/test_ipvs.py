@@ -17,7 +17,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_input, ipvs_kernel, ipvs_model, ipvs_text
 from ansible_collections.lvs.cluster.plugins.modules import ipvs as ipvs_module
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
 from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
@@ -32,8 +32,8 @@ def kernel(monkeypatch, tmp_path):
     fake = FakeKernel()
     proc = tmp_path / 'ip_vs'
     proc.write_text(u'')
-    monkeypatch.setattr(ipvs, 'PROC_IPVS', str(proc))
-    monkeypatch.setattr(ipvs_module, 'SYS_MODULE', str(tmp_path / 'sys_module'))
+    monkeypatch.setattr(ipvs_kernel, 'PROC_IPVS', str(proc))
+    monkeypatch.setattr(ipvs_kernel, 'SYS_MODULE', str(tmp_path / 'sys_module'))
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, name, required=False, opt_dirs=None: '/sbin/' + name)
     monkeypatch.setattr(basic.AnsibleModule, 'run_command', lambda self, args, data=None, **kwargs: fake.run(args, data))
     return fake
@@ -151,7 +151,7 @@ def test_scheduler_modules_missing_from_sys_module_are_loaded(kernel, capsys):
 
 
 def test_missing_ipvs_in_check_mode_means_empty_table(kernel, capsys, monkeypatch, tmp_path):
-    monkeypatch.setattr(ipvs, 'PROC_IPVS', str(tmp_path / 'absent'))
+    monkeypatch.setattr(ipvs_kernel, 'PROC_IPVS', str(tmp_path / 'absent'))
     result = run_module(capsys, services=[WEB], _ansible_check_mode=True)
     assert result['changed'] is True and kernel.commands == []
     assert 'IPVS is not loaded' in json.dumps(result['warnings'])
@@ -223,7 +223,7 @@ def test_save_file_in_a_missing_directory_fails_naming_it(kernel, capsys, tmp_pa
 
 def test_save_scope_declared_leaves_other_owners_services_out(kernel, capsys, tmp_path):
     keepalived_owned = dict(address='10.10.0.200', port=25, real_servers=[dict(address='10.10.0.21')])
-    kernel.table = ipvs.desired_state([keepalived_owned]).services
+    kernel.table = ipvs_input.desired_state([keepalived_owned]).services
     rules = tmp_path / 'ipvsadm.rules'
     declared = run_module(capsys, services=[WEB], save=str(rules), save_scope='declared')
     assert rules.read_text().splitlines() == declared['commands']
@@ -233,7 +233,7 @@ def test_save_scope_declared_leaves_other_owners_services_out(kernel, capsys, tm
 
 
 def test_purge_removes_what_is_not_declared(kernel, capsys):
-    kernel.table = ipvs.desired_state([WEB, dict(address='10.10.0.200', port=25)]).services
+    kernel.table = ipvs_input.desired_state([WEB, dict(address='10.10.0.200', port=25)]).services
     result = run_module(capsys, services=[dict(WEB, state='absent')], purge=True)
     assert sorted(result['commands']) == ['-D -t 10.10.0.100:80', '-D -t 10.10.0.200:25']
     assert kernel.table == {}
@@ -244,13 +244,13 @@ def captured_table():
     thresholds = os.path.join(captured.FIXTURE_DIR, 'thresholds.txt')
     if not (os.path.exists(save) and os.path.exists(thresholds)):
         pytest.skip('no save.txt and thresholds.txt captures')
-    return ipvs.apply_thresholds(ipvs.parse_save(captured.read(save)),
-                                 ipvs.parse_listing(captured.read(thresholds), 'thresholds'))
+    return ipvs_text.apply_thresholds(ipvs_text.parse_save(captured.read(save)),
+                                      ipvs_text.parse_listing(captured.read(thresholds), 'thresholds'))
 
 
 def test_captured_table_declared_as_returned_needs_no_change(kernel, capsys):
     kernel.table = captured_table()
-    declared = [service.to_dict() for service in ipvs.sorted_services(kernel.table)]
+    declared = [service.to_dict() for service in ipvs_model.sorted_services(kernel.table)]
     result = run_module(capsys, services=declared, purge=True, return_table=True)
     assert (result['changed'], result['commands']) == (False, [])
     assert result['services'] == declared
@@ -258,7 +258,7 @@ def test_captured_table_declared_as_returned_needs_no_change(kernel, capsys):
 
 def test_captured_table_purged_to_one_service(kernel, capsys):
     kernel.table = captured_table()
-    keep = ipvs.sorted_services(kernel.table)[0]
+    keep = ipvs_model.sorted_services(kernel.table)[0]
     result = run_module(capsys, services=[keep.to_dict()], purge=True)
     assert all(line.startswith('-D ') for line in result['commands'])
     assert len(result['commands']) == len(captured_table()) - 1
@@ -283,7 +283,7 @@ def recorded(path):
 
 def keepalived_in(kernel):
     """A service keepalived created: in the kernel, never declared to the module."""
-    kernel.table.update(ipvs.desired_state([KEEPALIVED_OWNED]).services)
+    kernel.table.update(ipvs_input.desired_state([KEEPALIVED_OWNED]).services)
 
 
 def test_a_service_dropped_from_the_list_is_removed_on_the_next_run(kernel, capsys, owned):
@@ -296,7 +296,7 @@ def test_a_service_dropped_from_the_list_is_removed_on_the_next_run(kernel, caps
     second = run_module(capsys, services=[STATIC], owned_file=str(owned))
     assert second['commands'] == ['-D -f 10'] and second['released'] == ['-f 10']
     assert recorded(owned) == ['-t 10.10.0.100:81']
-    assert sorted(ipvs.service_specs(kernel.table)) == ['-t 10.10.0.100:80', '-t 10.10.0.100:81']
+    assert sorted(ipvs_text.service_specs(kernel.table)) == ['-t 10.10.0.100:80', '-t 10.10.0.100:81']
 
     third = run_module(capsys, services=[STATIC], owned_file=str(owned))
     assert (third['changed'], third['commands'], third['released']) == (False, [], [])
@@ -341,7 +341,7 @@ def test_release_only_removes_a_service_moving_to_keepalived_before_keepalived_r
     new = dict(STATIC, name='new', port=82)
     result = run_module(capsys, services=[MARK, new], owned_file=str(owned), save=str(rules), release_only=True)
     assert result['commands'] == ['-D -t 10.10.0.100:81'] and result['released'] == ['-t 10.10.0.100:81']
-    assert ipvs.service_specs(kernel.table) == ['-f 10']                 # nothing added: the new one waits
+    assert ipvs_text.service_specs(kernel.table) == ['-f 10']                 # nothing added: the new one waits
     assert recorded(owned) == ['-f 10']
     assert rules.read_text() == '-A -f 10 -s rr\n-a -f 10 -r 10.10.0.11:0 -g -w 1\n'
 
@@ -349,7 +349,7 @@ def test_release_only_removes_a_service_moving_to_keepalived_before_keepalived_r
     after = run_module(capsys, services=[MARK, new], owned_file=str(owned), save=str(rules), save_scope='declared')
     assert after['commands'] == ['-A -t 10.10.0.100:82 -s rr', '-a -t 10.10.0.100:82 -r 10.10.0.11:82 -g -w 1']
     assert recorded(owned) == ['-t 10.10.0.100:82', '-f 10']
-    assert '10.10.0.100:80' in ' '.join(ipvs.service_specs(kernel.table))
+    assert '10.10.0.100:80' in ' '.join(ipvs_text.service_specs(kernel.table))
 
 
 def test_release_only_with_nothing_to_release_reads_no_table(kernel, capsys, owned):

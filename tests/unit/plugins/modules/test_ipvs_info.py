@@ -16,7 +16,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.lvs.cluster.plugins.module_utils import ipvs
+from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_input, ipvs_kernel, ipvs_text
 from ansible_collections.lvs.cluster.plugins.modules import ipvs_info
 from ansible_collections.lvs.cluster.tests.unit.plugins.fake_kernel import FakeKernel
 from ansible_collections.lvs.cluster.tests.unit.plugins.module_utils import captured
@@ -27,12 +27,12 @@ def loaded(monkeypatch, tmp_path):
     """/proc/net/ip_vs as the ip_vs kernel module shows it when loaded."""
     proc = tmp_path / 'ip_vs'
     proc.write_text(u'IP Virtual Server version 1.2.1 (size=4096)\n')
-    monkeypatch.setattr(ipvs, 'PROC_IPVS', str(proc))
+    monkeypatch.setattr(ipvs_kernel, 'PROC_IPVS', str(proc))
 
 
 @pytest.fixture
 def kernel(monkeypatch, loaded):
-    fake = FakeKernel(ipvs.desired_state([
+    fake = FakeKernel(ipvs_input.desired_state([
         dict(address='10.10.0.100', port=80, real_servers=[dict(address='10.10.0.11', upper_threshold=9)]),
         dict(fwmark=10, family='ipv6', real_servers=[dict(address='2001:db8::11', forwarding='nat', port=443)]),
     ]).services)
@@ -63,8 +63,8 @@ def test_reports_table_with_counters_stats_and_rates(kernel, capsys):
 def test_without_stats_and_rates_reads_less(kernel, capsys):
     result = run_module(capsys, stats=False, rates=False)
     assert 'stats' not in result['services'][0] and 'rates' not in result['services'][0]
-    assert [command[1:] for command in kernel.commands] == [
-        ['-L', '-n', '--thresholds', '--exact'], ['-S', '-n'], ['-L', '-n', '--persistent-conn', '--exact']]
+    assert sorted(command[1:] for command in kernel.commands) == [  # sorted: -S and --thresholds run at once
+        ['-L', '-n', '--persistent-conn', '--exact'], ['-L', '-n', '--thresholds'], ['-S', '-n']]
 
 
 def test_check_mode_is_supported_and_changes_nothing(kernel, capsys):
@@ -73,10 +73,17 @@ def test_check_mode_is_supported_and_changes_nothing(kernel, capsys):
     assert not any('-R' in command for command in kernel.commands)
 
 
+def test_unreadable_table_fails_like_the_ipvs_module(kernel, capsys, monkeypatch):
+    monkeypatch.setattr(kernel, 'run', lambda args, data=None: (2, '', "Can't initialize ipvs: Protocol not available"))
+    result = run_module(capsys)
+    assert result['failed'] is True and result['rc'] == 2
+    assert "Cannot read the IPVS table with ipvsadm -S -n: Can't initialize ipvs" in result['msg']
+
+
 @pytest.mark.parametrize('check_mode', [False, True])
 def test_without_ip_vs_loaded_returns_an_empty_table_and_runs_nothing(kernel, capsys, monkeypatch, tmp_path, check_mode):
     """ipvsadm would load ip_vs to answer: reading must not change the host."""
-    monkeypatch.setattr(ipvs, 'PROC_IPVS', str(tmp_path / 'absent'))
+    monkeypatch.setattr(ipvs_kernel, 'PROC_IPVS', str(tmp_path / 'absent'))
     result = run_module(capsys, _ansible_check_mode=check_mode)
     assert (result['changed'], result['ipvs_loaded'], result['services']) == (False, False, [])
     assert 'not loaded' in result['msg'] and 'ipvsadm was not run' in result['msg']
@@ -87,7 +94,7 @@ def test_without_ip_vs_loaded_returns_an_empty_table_and_runs_nothing(kernel, ca
 
 CAPTURED = {
     ('-S', '-n'): 'save.txt',
-    ('-L', '-n', '--thresholds', '--exact'): 'thresholds.txt',
+    ('-L', '-n', '--thresholds'): 'thresholds.txt',
     ('-L', '-n', '--persistent-conn', '--exact'): 'persistent-conn.txt',
     ('-L', '-n', '--stats', '--exact'): 'exact.txt',
     ('-L', '-n', '--rate', '--exact'): 'rate.txt',
@@ -109,12 +116,12 @@ def captured_kernel(monkeypatch, loaded):
 
 def test_reports_the_captured_table(captured_kernel, capsys):
     services = run_module(capsys)['services']
-    saved = ipvs.parse_save(captured.read(os.path.join(captured.FIXTURE_DIR, 'save.txt')))
+    saved = ipvs_text.parse_save(captured.read(os.path.join(captured.FIXTURE_DIR, 'save.txt')))
     assert len(services) == len(saved)
     assert sum(len(service['real_servers']) for service in services) == \
         sum(len(service.real_servers) for service in saved.values())
     for service in services:
-        assert set(service['stats']) == set(ipvs.LISTING_COLUMNS['stats'])
+        assert set(service['stats']) == set(ipvs_text.LISTING_COLUMNS['stats'])
         for real_server in service['real_servers']:
             assert {'active_connections', 'inactive_connections', 'persistent_connections', 'stats', 'rates'} <= set(real_server)
 
