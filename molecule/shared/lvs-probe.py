@@ -235,7 +235,7 @@ def main(argv):
     else:
         result = loop(argv[2], float(argv[3]), float(argv[4]), float(argv[5]), *argv[6:7])
     print(json.dumps(result))
-    if not result.get("reached", True):
+    if argv[1] == "hops" and not result["reached"]:
         sys.exit(1)
 
 
