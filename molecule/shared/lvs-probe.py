@@ -213,9 +213,9 @@ def routes(prefix, stop_file, seconds):
 
 
 def hops(prefix, seconds, expected):
-    start = time.monotonic()
-    via = watch_hops(prefix, seconds, lambda via: via == sorted(expected))
-    return {"via": via, "reached": via == sorted(expected), "waited": round(time.monotonic() - start, 2)}
+    start, wanted = time.monotonic(), sorted(expected)
+    via = watch_hops(prefix, seconds, lambda via: via == wanted)
+    return {"via": via, "reached": via == wanted, "waited": round(time.monotonic() - start, 2)}
 
 
 def main(argv):

@@ -25,7 +25,7 @@ options:
 """
 
 EXAMPLES = r"""
-peer_addresses: "{{ hostvars[peer].ansible_facts.all_ipv4_addresses | difference(lvs_vips | lvs.cluster.floating_addresses) }}"
+peer_addresses: "{{ hostvars[peer].ansible_facts.all_ipv4_addresses | reject('in', lvs_vips | lvs.cluster.floating_addresses) }}"
 """
 
 RETURN = r"""
