@@ -35,6 +35,11 @@
       On a router: wait, on route events, until its next hops to PREFIX are
       exactly the ADDRESSes (none: no route); prints {"via", "reached",
       "waited"} and exits 1 if SECONDS passed first.
+  lvs-probe stalls STOP_FILE SECONDS
+      At real-time priority, sleep 10 ms at a time until STOP_FILE exists;
+      prints the longest oversleep and how many oversleeps reached 0.1, 0.2,
+      0.4 and 0.6 s: the times the whole (emulated) machine stood still,
+      which BFD's detection time must outlast.
 """
 import http.client
 import json
@@ -218,6 +223,25 @@ def hops(prefix, seconds, expected):
     return {"via": via, "reached": via == wanted, "waited": round(time.monotonic() - start, 2)}
 
 
+STALL_BOUNDS = (0.1, 0.2, 0.4, 0.6)
+
+
+def stalls(stop_file, seconds):
+    # SCHED_FIFO: a late wake-up is then the machine's, not the guest scheduler's.
+    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(50))
+    start = time.monotonic()
+    longest, reached = 0.0, dict.fromkeys(STALL_BOUNDS, 0)
+    while time.monotonic() - start < seconds and not os.path.exists(stop_file):
+        before = time.monotonic()
+        time.sleep(0.01)
+        late = time.monotonic() - before - 0.01
+        longest = max(longest, late)
+        for bound in STALL_BOUNDS:
+            reached[bound] += late >= bound
+    return {"seconds": round(time.monotonic() - start), "longest": round(longest, 3),
+            "reached": {str(bound): n for bound, n in reached.items()}}
+
+
 def main(argv):
     if argv[1] == "count":
         result = count(lambda: get(argv[2], 2), int(argv[3]))
@@ -232,6 +256,8 @@ def main(argv):
         result = routes(argv[2], argv[3], float(argv[4]))
     elif argv[1] == "hops":
         result = hops(argv[2], float(argv[3]), argv[4:])
+    elif argv[1] == "stalls":
+        result = stalls(argv[2], float(argv[3]))
     else:
         result = loop(argv[2], float(argv[3]), float(argv[4]), float(argv[5]), *argv[6:7])
     print(json.dumps(result))
