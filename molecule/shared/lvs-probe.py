@@ -35,10 +35,17 @@
       On a router: wait, on route events, until its next hops to PREFIX are
       exactly the ADDRESSes (none: no route); prints {"via", "reached",
       "waited"} and exits 1 if SECONDS passed first.
+  lvs-probe wait SECONDS INTERVAL PATTERN COMMAND [ARG...]
+      On any host: runs COMMAND (no shell) every INTERVAL seconds until its
+      output, less its trailing newlines, matches the regular expression
+      PATTERN (Python's re.search; its errors and exit status are ignored);
+      prints the epoch time of that moment (as `date +%s.%N`). After SECONDS
+      without a match, prints "timeout" and exits 1.
 """
 import http.client
 import json
 import os
+import re
 import select
 import socket
 import ssl
@@ -218,7 +225,26 @@ def hops(prefix, seconds, expected):
     return {"via": via, "reached": via == wanted, "waited": round(time.monotonic() - start, 2)}
 
 
+def wait(seconds, interval, pattern, command):
+    """The epoch time at which command's output first matched pattern, or None."""
+    end, regex = time.monotonic() + seconds, re.compile(pattern)
+    while True:
+        try:
+            out = subprocess.run(command, capture_output=True, text=True, check=False).stdout
+        except OSError:
+            out = ""
+        if regex.search(out.rstrip("\n")):
+            return time.time()
+        if time.monotonic() >= end:
+            return None
+        time.sleep(interval)
+
+
 def main(argv):
+    if argv[1] == "wait":
+        at = wait(float(argv[2]), float(argv[3]), argv[4], argv[5:])
+        print("timeout" if at is None else "%.6f" % at)
+        sys.exit(0 if at is not None else 1)
     if argv[1] == "count":
         result = count(lambda: get(argv[2], 2), int(argv[3]))
     elif argv[1] == "udp":
