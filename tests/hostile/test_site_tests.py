@@ -54,8 +54,8 @@ def in_namespace(root, setup, helper, candidate, live):
         os.mkdir(os.path.join(directory, 'fs'))
         result = subprocess.run(['unshare', '--mount', 'sh', '-ec', '\n'.join(lines)], capture_output=True, text=True, check=False)
     assert '@@ exit ' in result.stdout, result.stderr + result.stdout
-    said, _, after = result.stdout.rpartition('@@ exit ')
-    code, _, live_after = after.partition('\n')
+    said, after = result.stdout.rsplit('@@ exit ', 1)
+    code, live_after = after.split('\n', 1)
     return int(code), said, None if live_after.strip() == '@@ absent' else live_after
 
 
