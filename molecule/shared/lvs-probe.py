@@ -40,10 +40,17 @@
       prints the longest oversleep and how many oversleeps reached 0.1, 0.2,
       0.4 and 0.6 s: the times the whole (emulated) machine stood still,
       which BFD's detection time must outlast.
+  lvs-probe wait SECONDS INTERVAL PATTERN COMMAND [ARG...]
+      On any host: runs COMMAND (no shell) every INTERVAL seconds until its
+      output, less its trailing newlines, matches the regular expression
+      PATTERN (Python's re.search; its errors and exit status are ignored);
+      prints the epoch time of that moment (as `date +%s.%N`). After SECONDS
+      without a match, prints "timeout" and exits 1.
 """
 import http.client
 import json
 import os
+import re
 import select
 import socket
 import ssl
@@ -242,7 +249,26 @@ def stalls(stop_file, seconds):
             "reached": {str(bound): n for bound, n in reached.items()}}
 
 
+def wait(seconds, interval, pattern, command):
+    """The epoch time at which command's output first matched pattern, or None."""
+    end, regex = time.monotonic() + seconds, re.compile(pattern)
+    while True:
+        try:
+            out = subprocess.run(command, capture_output=True, text=True, check=False).stdout
+        except OSError:
+            out = ""
+        if regex.search(out.rstrip("\n")):
+            return time.time()
+        if time.monotonic() >= end:
+            return None
+        time.sleep(interval)
+
+
 def main(argv):
+    if argv[1] == "wait":
+        at = wait(float(argv[2]), float(argv[3]), argv[4], argv[5:])
+        print("timeout" if at is None else "%.6f" % at)
+        sys.exit(0 if at is not None else 1)
     if argv[1] == "count":
         result = count(lambda: get(argv[2], 2), int(argv[3]))
     elif argv[1] == "udp":

@@ -30,7 +30,7 @@ TEMPLATES = sorted(os.listdir(os.path.join(REPO, 'roles', 'director', 'templates
 
 
 def director_variables(cluster, host):
-    """The director role's variables on host once resolve.yml has run."""
+    """The director role's variables on host once resolve_hosts.yml has run."""
     variables = cluster.role_vars('director', host)
     variables['ansible_managed'] = 'Ansible managed'
     variables['director_services'] = cluster.render_json(variables, 'services.json.j2')
