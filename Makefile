@@ -26,12 +26,12 @@ export ANSIBLE_CALLBACKS_ENABLED := ansible.posix.profile_tasks
 # (community.docker's default timeout is 60 s).
 export DOCKER_TIMEOUT := 300
 
-.PHONY: help venv check lint unit examples hostile monitoring bgp sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
+.PHONY: help venv check lint changelog unit examples hostile monitoring bgp sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
 
 help:
 	@echo "make demo        lab up, roll out the lab cluster, show traffic through the VIP"
 	@echo "make test        lint, unit, ansible-test sanity, every Molecule scenario on the lab"
-	@echo "make check       lint, unit tests, example inventories (minutes, no lab)"
+	@echo "make check       lint, changelog fragments, unit tests, example inventories (minutes, no lab)"
 	@echo "make lab-up | lab-down | lab-status"
 	@echo "make fixtures    re-capture ipvsadm output from the lab kernel"
 
@@ -47,11 +47,18 @@ $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../.. $@
 
-check: lint unit examples hostile monitoring bgp
+check: lint changelog unit examples hostile monitoring bgp
 
 lint: venv
 	yamllint --strict .
 	ansible-lint
+
+# Changelog fragments are valid, and a branch that changes plugins/, roles/ or playbooks/
+# adds one (tools/check-changelog-fragment; base ref: LVS_CHANGELOG_BASE, else origin/main
+# or main).
+changelog: venv
+	antsibull-changelog lint
+	tools/check-changelog-fragment
 
 unit: venv
 	pytest -q tests/unit
