@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 LAB := lab/lab.sh
 COLLECTION_LINK := .collections/ansible_collections/lvs/cluster
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 DOCS_DIR := .build/docs
 # Outside the checkout: inside it, ansible-test would see git ignoring the copy.
 SANITY_DIR := $(or $(TMPDIR),/tmp)/lvs-cluster-sanity/ansible_collections/lvs/cluster
@@ -27,12 +28,12 @@ export ANSIBLE_CALLBACKS_ENABLED := ansible.posix.profile_tasks
 # (community.docker's default timeout is 60 s).
 export DOCKER_TIMEOUT := 300
 
-.PHONY: help venv check lint changelog docs-lint docs unit examples hostile monitoring bgp sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
+.PHONY: help venv check lint changelog docs-lint docs galaxy unit examples hostile monitoring bgp sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
 
 help:
 	@echo "make demo        lab up, roll out the lab cluster, show traffic through the VIP"
 	@echo "make test        lint, unit, ansible-test sanity, every Molecule scenario on the lab"
-	@echo "make check       lint, changelog fragments, docs lint, unit tests, example inventories (minutes, no lab)"
+	@echo "make check       lint, changelog, docs and Galaxy import checks, unit tests, example inventories (minutes, no lab)"
 	@echo "make docs        HTML docs of the modules, filters and roles in $(DOCS_DIR)/build/html"
 	@echo "make lab-up | lab-down | lab-status"
 	@echo "make fixtures    re-capture ipvsadm output from the lab kernel"
@@ -49,7 +50,7 @@ $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../.. $@
 
-check: lint changelog docs-lint unit examples hostile monitoring bgp
+check: lint changelog docs-lint galaxy unit examples hostile monitoring bgp
 
 lint: venv
 	yamllint --strict .
@@ -84,6 +85,18 @@ docs: venv
 	  >> $(DOCS_DIR)/conf.py
 	$(DOCS_DIR)/build.sh
 	@echo "docs: $(DOCS_DIR)/build/html/index.html"
+
+# Galaxy's own import checks (galaxy-importer) on the tarball `make build` makes, offline
+# and without ansible-test or containers (tools/galaxy-importer.cfg). The log, without the
+# "Loading ..." lines, is printed; a failed import or an ERROR line fails the target. Then
+# what an execution environment would install for the collection (meta/execution-environment.yml).
+galaxy: build
+	cd .build && GALAXY_IMPORTER_CONFIG=$(CURDIR)/tools/galaxy-importer.cfg \
+	  python -m galaxy_importer.main lvs-cluster-$(VERSION).tar.gz >galaxy-importer.log 2>&1 \
+	  || { cat galaxy-importer.log; exit 1; }
+	grep -v '^Loading ' .build/galaxy-importer.log
+	! grep -q '^ERROR' .build/galaxy-importer.log
+	ansible-builder introspect --sanitize .collections
 
 unit: venv
 	pytest -q tests/unit
