@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 LAB := lab/lab.sh
 COLLECTION_LINK := .collections/ansible_collections/lvs/cluster
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+DOCS_DIR := .build/docs
 # Outside the checkout: inside it, ansible-test would see git ignoring the copy.
 SANITY_DIR := $(or $(TMPDIR),/tmp)/lvs-cluster-sanity/ansible_collections/lvs/cluster
 # What `make test` runs. lab_smoke (plain ipvsadm through the lab) is covered by
@@ -26,12 +28,13 @@ export ANSIBLE_CALLBACKS_ENABLED := ansible.posix.profile_tasks
 # (community.docker's default timeout is 60 s).
 export DOCKER_TIMEOUT := 300
 
-.PHONY: help venv check lint unit examples hostile monitoring bgp sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
+.PHONY: help venv check lint changelog docs-lint docs galaxy unit examples hostile monitoring bgp sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
 
 help:
 	@echo "make demo        lab up, roll out the lab cluster, show traffic through the VIP"
 	@echo "make test        lint, unit, ansible-test sanity, every Molecule scenario on the lab"
-	@echo "make check       lint, unit tests, example inventories (minutes, no lab)"
+	@echo "make check       lint, changelog, docs and Galaxy import checks, unit tests, example inventories (minutes, no lab)"
+	@echo "make docs        HTML docs of the modules, filters and roles in $(DOCS_DIR)/build/html"
 	@echo "make lab-up | lab-down | lab-status"
 	@echo "make fixtures    re-capture ipvsadm output from the lab kernel"
 
@@ -47,11 +50,53 @@ $(COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../.. $@
 
-check: lint unit examples hostile monitoring bgp
+check: lint changelog docs-lint galaxy unit examples hostile monitoring bgp
 
 lint: venv
 	yamllint --strict .
 	ansible-lint
+
+# Changelog fragments are valid, and a branch that changes plugins/, roles/ or playbooks/
+# adds one (tools/check-changelog-fragment; base ref: LVS_CHANGELOG_BASE, else origin/main
+# or main).
+changelog: venv
+	antsibull-changelog lint
+	tools/check-changelog-fragment
+
+# The modules', filters' and roles' docs as antsibull-docs renders them: schema, markup,
+# references (to this collection, ansible.builtin and ansible.posix), rstcheck of the RST.
+docs-lint: venv
+	antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs dependent \
+	  --disallow-unknown-collection-refs $(COLLECTION_LINK)
+
+# HTML docs in $(DOCS_DIR)/build/html (not committed): antsibull-docs' Sphinx site, built
+# offline. Its template maps intersphinx to docs.python.org and docs.ansible.com, which
+# cannot be reached here: the mapping is emptied, and the two labels of Ansible's own docs
+# that the generated pages link to (common return values, configuration settings) are let
+# through unresolved. Any other broken reference or warning fails the build.
+docs: venv
+	rm -rf $(DOCS_DIR)
+	mkdir -p .build && mkdir -m 0755 $(DOCS_DIR)
+	antsibull-docs sphinx-init --use-current --squash-hierarchy --fail-on-error \
+	  --sphinx-theme alabaster --project lvs.cluster --title lvs.cluster \
+	  --copyright 'lvs.cluster contributors' --dest-dir $(DOCS_DIR) lvs.cluster >/dev/null
+	printf '%s\n' 'intersphinx_mapping = {}' \
+	  "nitpick_ignore = [('std:ref', 'common_return_values'), ('std:ref', 'ansible_configuration_settings')]" \
+	  >> $(DOCS_DIR)/conf.py
+	$(DOCS_DIR)/build.sh
+	@echo "docs: $(DOCS_DIR)/build/html/index.html"
+
+# Galaxy's own import checks (galaxy-importer) on the tarball `make build` makes, offline
+# and without ansible-test or containers (tools/galaxy-importer.cfg). The log, without the
+# "Loading ..." lines, is printed; a failed import or an ERROR line fails the target. Then
+# what an execution environment would install for the collection (meta/execution-environment.yml).
+galaxy: build
+	cd .build && GALAXY_IMPORTER_CONFIG=$(CURDIR)/tools/galaxy-importer.cfg \
+	  python -m galaxy_importer.main lvs-cluster-$(VERSION).tar.gz >galaxy-importer.log 2>&1 \
+	  || { cat galaxy-importer.log; exit 1; }
+	grep -v '^Loading ' .build/galaxy-importer.log
+	! grep -q '^ERROR' .build/galaxy-importer.log
+	ansible-builder introspect --sanitize .collections
 
 unit: venv
 	pytest -q tests/unit

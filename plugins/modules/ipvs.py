@@ -31,6 +31,11 @@ description:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
+  action_group:
+    description: Use C(group/lvs.cluster.ipvs) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - lvs.cluster.ipvs
   check_mode:
     support: full
   diff_mode:
