@@ -154,7 +154,18 @@ fixtures: venv lab-up
 molecule: venv lab-up
 	eval "$$($(LAB) env)"; tools/run-scenarios $(SCENARIOS)
 
-test: check sanity molecule
+# The lab's start (on a cold cache: the VM's and the containers' images built, minutes
+# of downloads and emulation) runs beside check and sanity, which need no lab; its
+# output follows theirs. The scenarios start once all three have succeeded.
+test: venv
+	mkdir -p .build
+	$(LAB) up >.build/lab-up.log 2>&1 & lab=$$!; \
+	checked=0; $(MAKE) check sanity || checked=$$?; \
+	started=0; wait $$lab || started=$$?; \
+	cat .build/lab-up.log; \
+	[ $$checked -eq 0 ] || { echo "make test: check or sanity failed"; exit $$checked; }; \
+	[ $$started -eq 0 ] || { echo "make test: the lab did not start"; exit $$started; }
+	$(MAKE) molecule
 
 # The lab cluster: the containers of inventories/lab (made by the default scenario's
 # create step), site.yml against that inventory, then traffic and a failover shown.
