@@ -155,9 +155,9 @@ molecule: venv lab-up
 	eval "$$($(LAB) env)"; tools/run-scenarios $(SCENARIOS)
 
 # The lab's start (on a cold cache: the VM's and the containers' images built, minutes
-# of downloads and emulation) runs beside check and sanity, which need no lab; its
+# of downloads and emulation) runs beside the venv, check and sanity, which need no lab; its
 # output follows theirs. The scenarios start once all three have succeeded.
-test: venv
+test:
 	mkdir -p .build
 	$(LAB) up >.build/lab-up.log 2>&1 & lab=$$!; \
 	checked=0; $(MAKE) check sanity || checked=$$?; \
