@@ -12,9 +12,10 @@
       "resent", the number of datagrams sent twice.
   lvs-probe loop URL SECONDS INTERVAL TIMEOUT [STOP_FILE]
       A request every INTERVAL seconds for SECONDS, or until STOP_FILE
-      exists; prints JSON with the number of requests, failures, the longest
-      time without a successful answer ("outage_seconds") and the nodes that
-      answered.
+      exists; prints JSON with the number of requests, failures (each with
+      its time from the start and in epoch seconds, error and local port),
+      the longest time without a successful
+      answer ("outage_seconds") and the nodes that answered.
   lvs-probe hold URL GO_FILE SECONDS
       A long-lived connection: one request on a keep-alive connection, then
       a second one on the same connection once GO_FILE exists (at most
@@ -72,6 +73,29 @@ def get(url, timeout):
         return None, repr(exc)
 
 
+def get_traced(url, timeout):
+    """As get, plus the local port of the request's connection (None for https):
+    with it, a failed request can be found in the directors' IPVS connection
+    tables (ipvsadm -Lnc) and in packet traces."""
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme != "http":
+        return get(url, timeout) + (None,)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port or 80, timeout=timeout)
+    conn.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    conn.sock.settimeout(timeout)
+    conn.sock.bind(("", 0))
+    port = conn.sock.getsockname()[1]
+    try:
+        conn.sock.connect((parsed.hostname, parsed.port or 80))
+        conn.request("GET", parsed.path or "/")
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode().strip(), port
+    except Exception as exc:  # noqa: BLE001 - any failure counts
+        return None, repr(exc), port
+    finally:
+        conn.close()
+
+
 RESENT = [0]  # datagrams sent a second time
 
 
@@ -114,7 +138,7 @@ def loop(url, seconds, interval, timeout, stop_file=None):
     nodes, failures = {}, []
     while time.monotonic() - start < seconds and not (stop_file and os.path.exists(stop_file)):
         t0 = time.monotonic()
-        status, body = get(url, timeout)
+        status, body, port = get_traced(url, timeout)
         t1 = time.monotonic()
         total += 1
         if status == 200:
@@ -123,7 +147,8 @@ def loop(url, seconds, interval, timeout, stop_file=None):
             last_ok = t1
         else:
             failed += 1
-            failures.append({"at": round(t0 - start, 2), "error": body[:120]})
+            failures.append({"at": round(t0 - start, 2), "epoch": round(time.time() - (t1 - t0), 3),
+                             "error": body[:120], "port": port})
         time.sleep(max(0.0, interval - (time.monotonic() - t0)))
     longest = max(longest, time.monotonic() - last_ok)
     return {"requests": total, "failed": failed, "outage_seconds": round(longest, 2),

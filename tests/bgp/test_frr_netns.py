@@ -239,6 +239,14 @@ def vip_path(router, director):
     return None
 
 
+def sent_on_to(director):
+    """Where director's kernel sends a packet for the VIP: 'local' while it holds the
+    VIP, else the gateway of the route (the gate's second chance), else None."""
+    route = json.loads(subprocess.run(['ip', '-n', director.node.ns, '-j', 'route', 'get', VIP],
+                                      check=True, capture_output=True, text=True).stdout)[0]
+    return 'local' if route.get('type') == 'local' else route.get('gateway')
+
+
 def test_the_rendered_frr_conf_is_valid(lab):
     directors = lab[1]
     for director in directors.values():
@@ -274,14 +282,19 @@ def test_the_gate_withdraws_and_announces_again(lab, closed_by):
         'disable_file': (lambda: write(lvs1.disable_file, ''), lambda: os.remove(lvs1.disable_file)),
         'checker_dead': (lambda: write(lvs1.checker_pid, '999999\n'), lambda: write(lvs1.checker_pid, '%d\n' % os.getpid())),
     }[closed_by]
+    assert sent_on_to(lvs1) == 'local'
     start = time.monotonic()
     close()
-    assert lvs1.gate().startswith('withdraw %s' % VIP)
+    said = lvs1.gate().splitlines()
+    # The second chance before the withdrawal: a flow the router still sends lvs1 goes on to lvs2.
+    assert said[0] == 'send %s on to %s' % (VIP, DIRECTORS['lvs2']) and said[1].startswith('withdraw %s' % VIP), said
+    assert sent_on_to(lvs1) == DIRECTORS['lvs2']
     wait_until(lambda: next_hops(router) == {DIRECTORS['lvs2']}, '%s on lvs1 (gate run included): router keeps lvs2 only' % closed_by, start)
     assert lvs1.gate() == '', 'the gate is not idempotent'
     start = time.monotonic()
     reopen()
-    assert lvs1.gate().startswith('announce %s' % VIP)
+    assert lvs1.gate().splitlines() == ['announce %s (web)' % VIP, 'stop sending %s on' % VIP]
+    assert sent_on_to(lvs1) == 'local'
     wait_until(lambda: next_hops(router) == set(DIRECTORS.values()), '%s undone: router has both directors again' % closed_by, start)
 
 
@@ -302,9 +315,12 @@ def test_the_watching_gate_withdraws_within_its_poll_and_withdraws_all_when_stop
     finally:
         watcher.terminate()
         said = watcher.communicate(timeout=10)[0]
-    assert said.splitlines()[:2] == ['withdraw %s (web): service web has no real server with weight > 0' % VIP, 'announce %s (web)' % VIP], said
+    assert said.splitlines()[:4] == ['send %s on to %s' % (VIP, DIRECTORS['lvs2']),
+                                     'withdraw %s (web): service web has no real server with weight > 0' % VIP,
+                                     'announce %s (web)' % VIP, 'stop sending %s on' % VIP], said
     start = time.monotonic()
-    assert lvs1.node.run(['python3', GATE, '--withdraw', lvs1.gate_config]).stdout.startswith('withdraw %s (web): the gate stopped' % VIP)
+    said = lvs1.node.run(['python3', GATE, '--withdraw', lvs1.gate_config]).stdout.splitlines()
+    assert said[1].startswith('withdraw %s (web): the gate stopped' % VIP), said
     wait_until(lambda: next_hops(router) == {DIRECTORS['lvs2']}, 'gate stopped (--withdraw): router keeps lvs2', start)
     assert lvs1.gate().startswith('announce %s' % VIP)
     wait_until(lambda: next_hops(router) == set(DIRECTORS.values()), 'one pass again: both directors', start)

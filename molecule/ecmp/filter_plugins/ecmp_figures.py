@@ -25,6 +25,20 @@ def held_ports_by_director(tables, vip, ports):
     return found
 
 
+def traced(failure, tables, vip, since):
+    """A failed request of the client loop, with its time after `since` and where its
+    connection is in the directors' IPVS tables (by its local port): a list of
+    'director STATE -> real server', empty when no director has it."""
+    port = failure.get('port')
+    seen = []
+    for director, text in sorted(tables.items()):
+        for fields in (line.split() for line in text.splitlines()):
+            if (port and len(fields) == 6 and fields[4].startswith(vip + ':')
+                    and fields[3].rsplit(':', 1)[1] == str(port)):
+                seen.append('%s %s -> %s' % (director, fields[2], fields[5]))
+    return {'after': round(failure['epoch'] - since, 2), 'error': failure['error'], 'port': port, 'seen_on': seen}
+
+
 def counts(by_director):
     return dict((director, len(ports)) for director, ports in by_director.items())
 
@@ -64,7 +78,7 @@ def load_figures(result, routes, before, after, vip, since, gone=None):
         'requests': result['loop']['requests'],
         'failed': result['loop']['failed'],
         'longest_gap': result['loop']['outage_seconds'],
-        'failures': result['loop']['failures'],
+        'failures': [traced(failure, after, vip, since) for failure in result['loop']['failures']],
         'nodes': result['loop']['nodes'],
         'holds': len(holds),
         'holds_kept': len(kept),

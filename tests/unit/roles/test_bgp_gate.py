@@ -95,18 +95,18 @@ def test_converge_adds_and_removes_only_what_differs(monkeypatch, tmp_path):
     (tmp_path / 'checkers.pid').write_text('%d\n' % os.getpid())
     config['checker_pidfiles'] = [str(tmp_path / 'checkers.pid')]
     held = {'10.44.0.101'}
-    lines = gate.converge(config, held, gate.reasons_now(config))
+    lines = gate.converge(config, held, set(), gate.reasons_now(config))
     assert commands == [['ip', 'addr', 'add', '10.44.0.100/32', 'dev', 'lo'], ['ip', 'addr', 'del', '10.44.0.101/32', 'dev', 'lo']]
     assert lines == ['announce 10.44.0.100 (web)', 'withdraw 10.44.0.101 (api): service dns has no real server with weight > 0']
     assert held == {'10.44.0.100'}
     # A second pass finds nothing to do: the gate remembers what it changed.
-    assert gate.converge(config, held, gate.reasons_now(config)) == [] and len(commands) == 2
+    assert gate.converge(config, held, set(), gate.reasons_now(config)) == [] and len(commands) == 2
 
 
 def test_a_refused_change_is_reported_and_not_remembered(monkeypatch):
     monkeypatch.setattr(gate.subprocess, 'run', lambda argv, **_: Ran(2, 'RTNETLINK answers: File exists'))
     held = set()
-    lines = gate.converge({'interface': 'lo', 'vips': [vip(WEB)]}, held, {'10.44.0.100': None})
+    lines = gate.converge({'interface': 'lo', 'vips': [vip(WEB)]}, held, set(), {'10.44.0.100': None})
     assert lines == ['could not announce 10.44.0.100 (web): RTNETLINK answers: File exists']
     assert held == set()
 
@@ -118,5 +118,77 @@ def test_withdraw_all_names_the_stopped_gate(monkeypatch, tmp_path):
     config = tmp_path / 'gate.json'
     config.write_text(gate.json.dumps({'interface': 'lo', 'vips': [vip(WEB)], 'ipvs_table': str(tmp_path / 'absent'),
                                        'checker_pidfiles': [], 'disable_file': str(tmp_path / 'off')}))
+    monkeypatch.setattr(gate, 'second_chance_routes', set)
     gate.once(str(config), withdraw_all=True)
     assert commands == [['ip', 'addr', 'del', '10.44.0.100/32', 'dev', 'lo']]
+
+
+SECOND_CHANCE = ['10.44.0.12', '10.44.0.13']
+ROUTE_ADD = ['ip', 'route', 'replace', '10.44.0.100/32', 'proto', '185',
+             'nexthop', 'via', '10.44.0.12', 'nexthop', 'via', '10.44.0.13']
+ROUTE_DEL = ['ip', 'route', 'del', '10.44.0.100/32', 'proto', '185']
+ADDRESS_ADD = ['ip', 'addr', 'add', '10.44.0.100/32', 'dev', 'lo']
+ADDRESS_DEL = ['ip', 'addr', 'del', '10.44.0.100/32', 'dev', 'lo']
+
+
+def recorded(monkeypatch, refuse=()):
+    """The ip commands the gate runs; those starting with a prefix in refuse fail."""
+    commands = []
+
+    def run(argv, **_):
+        commands.append(argv)
+        return Ran(2, 'RTNETLINK answers: Nexthop has invalid gateway') if tuple(argv[:3]) in refuse else Ran(0)
+    monkeypatch.setattr(gate.subprocess, 'run', run)
+    return commands
+
+
+@pytest.mark.parametrize('reason, held, routed, expected', [
+    # Withdrawn: the route through the other directors first, then the address,
+    # so that a packet for the VIP always finds one of them.
+    ('no real server', {'10.44.0.100'}, set(), [ROUTE_ADD, ADDRESS_DEL]),
+    # Announced again: the address first (the local table wins over the route), then the route goes.
+    (None, set(), {'10.44.0.100'}, [ADDRESS_ADD, ROUTE_DEL]),
+    # Nothing to do either way.
+    ('no real server', set(), {'10.44.0.100'}, []),
+    (None, {'10.44.0.100'}, set(), []),
+])
+def test_second_chance_follows_the_address(monkeypatch, reason, held, routed, expected):
+    commands = recorded(monkeypatch)
+    config = {'interface': 'lo', 'vips': [vip(WEB)], 'second_chance': SECOND_CHANCE}
+    gate.converge(config, held, routed, {'10.44.0.100': reason})
+    assert commands == expected
+    assert held == ({'10.44.0.100'} if reason is None else set())
+    assert routed == (set() if reason is None else {'10.44.0.100'})
+
+
+def test_a_refused_second_chance_route_still_withdraws(monkeypatch):
+    commands = recorded(monkeypatch, refuse=[('ip', 'route', 'replace')])
+    held, routed = {'10.44.0.100'}, set()
+    lines = gate.converge({'interface': 'lo', 'vips': [vip(WEB)], 'second_chance': SECOND_CHANCE},
+                          held, routed, {'10.44.0.100': 'disabled'})
+    assert commands == [ROUTE_ADD, ADDRESS_DEL]
+    assert lines == ['could not send 10.44.0.100 on to 10.44.0.12, 10.44.0.13: RTNETLINK answers: Nexthop has invalid gateway',
+                     'withdraw 10.44.0.100 (web): disabled']
+    assert held == set() and routed == set()
+
+
+def test_a_refused_address_keeps_the_second_chance_route(monkeypatch):
+    commands = recorded(monkeypatch, refuse=[('ip', 'addr', 'add')])
+    held, routed = set(), {'10.44.0.100'}
+    gate.converge({'interface': 'lo', 'vips': [vip(WEB)], 'second_chance': SECOND_CHANCE}, held, routed, {'10.44.0.100': None})
+    assert commands == [ADDRESS_ADD]
+    assert held == set() and routed == {'10.44.0.100'}
+
+
+def test_without_other_directors_there_is_no_route(monkeypatch):
+    commands = recorded(monkeypatch)
+    gate.converge({'interface': 'lo', 'vips': [vip(WEB)]}, {'10.44.0.100'}, set(), {'10.44.0.100': 'disabled'})
+    assert commands == [ADDRESS_DEL]
+
+
+def test_the_route_of_a_vip_no_longer_announced_by_bgp_goes(monkeypatch):
+    commands = recorded(monkeypatch)
+    routed = {'10.44.0.100'}
+    lines = gate.converge({'interface': 'lo', 'vips': [], 'second_chance': SECOND_CHANCE}, set(), routed, {})
+    assert commands == [ROUTE_DEL]
+    assert lines == ['stop sending 10.44.0.100 on (no longer a BGP VIP)'] and routed == set()
