@@ -75,17 +75,21 @@ def realserver(inventory, host):
 NGINX_AS_INSTALLED = ['ln -s /etc/nginx/sites-available/default /etc/nginx/sites-enabled/default']
 
 
+def passes_and_refuses(root, setup, helper, site, live_path, live_before=None):
+    """The rendered site passes the helper's test and a broken copy fails it, naming
+    the bad line; either way the live file stays as it was (live_before, None: absent)."""
+    for candidate, good in ((site, True), (broken(site), False)):
+        code, said, live = in_namespace(root, setup, helper, candidate, live_path)
+        assert code == 0 if good else (code != 0 and 'this' in said), said
+        assert (None if live is None else live.strip()) == live_before
+
+
 def test_nginx_site(root):
     cluster, v = realserver(LAB, 'rs1')
     helper = cluster.render(v, 'nginx-site-test.sh.j2')
     site = cluster.render(v, 'nginx-site.conf.j2')
     assert 'default_server' in site   # the default site's default_server must be out of the test's tree
-    code, said, live = in_namespace(root, NGINX_AS_INSTALLED, helper, site, v['realserver_nginx_site'])
-    assert code == 0, said
-    assert live is None
-    code, said, live = in_namespace(root, NGINX_AS_INSTALLED, helper, broken(site), v['realserver_nginx_site'])
-    assert code != 0 and 'this' in said, said
-    assert live is None
+    passes_and_refuses(root, NGINX_AS_INSTALLED, helper, site, v['realserver_nginx_site'])
 
 
 def test_sorry_site(root):
@@ -97,12 +101,7 @@ def test_sorry_site(root):
     site = cluster.render(v, 'sorry-site.conf.j2')
     old = '# the sorry site of an earlier run'
     setup = NGINX_AS_INSTALLED + ['echo %s > %s' % (shlex.quote(old), v['director_sorry_site'])]
-    code, said, live = in_namespace(root, setup, helper, site, v['director_sorry_site'])
-    assert code == 0, said
-    assert live.strip() == old
-    code, said, live = in_namespace(root, setup, helper, broken(site), v['director_sorry_site'])
-    assert code != 0 and 'this' in said, said
-    assert live.strip() == old
+    passes_and_refuses(root, setup, helper, site, v['director_sorry_site'], live_before=old)
 
 
 def test_apache_site(root):
@@ -121,9 +120,4 @@ def test_apache_site(root):
         'mkdir -p "$(dirname %s)"' % cert,
         'openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=web1 -keyout %s -out %s 2>/dev/null' % (key, cert),
     ]
-    code, said, live = in_namespace(root, setup, helper, site, v['realserver_apache_site'])
-    assert code == 0, said
-    assert live is None
-    code, said, live = in_namespace(root, setup, helper, broken(site), v['realserver_apache_site'])
-    assert code != 0 and 'this' in said, said
-    assert live is None
+    passes_and_refuses(root, setup, helper, site, v['realserver_apache_site'])
