@@ -86,6 +86,31 @@ def test_hostile_or_inconsistent_values_are_refused(extra, variable):
     assert 'md5' + NEWLINE_PEER not in str(refused.value)
 
 
+def second_chance_refusal(host_vars=None, host_facts=None):
+    """lvs1's second-chance addresses, and the message of resolve_hosts.yml's
+    address check (None when it passes)."""
+    cluster = Cluster(INVENTORY, host_vars=host_vars, host_facts=host_facts)
+    variables = director_variables(cluster, 'lvs1')
+    try:
+        cluster.run_fail_tasks('director', 'resolve_hosts.yml', variables)
+    except Refused as refused:
+        return variables['director_interfaces']['second_chance'], str(refused.args[0])
+    return variables['director_interfaces']['second_chance'], None
+
+
+def test_the_second_chance_goes_to_the_other_directors():
+    assert second_chance_refusal() == (['10.99.1.12'], None)
+
+
+# lvs2 with no address on the router's network: its lvs_director_address is used.
+@pytest.mark.parametrize('address', ['10.99.1.12\n}', '10.99.1.12" dev lo', '{10.99.1.12}', '../../10.99.1.12'])
+def test_a_hostile_peer_address_is_refused_before_the_gate_routes_to_it(address):
+    addresses, refused = second_chance_refusal(host_vars={'lvs2': {'lvs_director_address': address}},
+                                               host_facts={'lvs2': {'all_ipv4_addresses': ['192.0.2.12']}})
+    assert addresses == [address]
+    assert refused and 'second chance of the BGP VIPs' in refused, refused
+
+
 def test_the_override_accepts_another_scheduler():
     checked_variables(dict(web_service(scheduler='wrr'), director_bgp_allow_inconsistent=True))
 

@@ -156,7 +156,7 @@ def director_files(cluster):
     cluster.refuse_on(v, 'validate.json.j2')
     v['director_services'] = cluster.render_json(v, 'services.json.j2')
     v['director_interfaces'] = cluster.render_json(v, 'interfaces.json.j2')
-    cluster.run_fail_tasks('director', 'keepalived.yml', v)
+    cluster.run_fail_tasks('director', 'resolve_hosts.yml', v)
     fwmark = nft_table(cluster, 'ip', v['director_fwmark_table'], cluster.render(v, 'fwmark.nft.j2'))
     firewall = cluster.render_json(v, 'firewall.json.j2')
     return v, {
