@@ -18,7 +18,7 @@ description:
   - A VRRP VIP (the default) must be on exactly one director. A director's VRRP state is the last
     C((VI_<vip>) Entering <STATE> STATE) line keepalived logged since it started.
   - A BGP VIP (C(announce=bgp)) is held by every director that can serve it, which the BGP gate marks by
-    holding it on C(lo) and FRR announces: its state is C(ANNOUNCED) there and C(WITHDRAWN) elsewhere, and
+    holding it on C(lo) and FRR announces; its state is C(ANNOUNCED) there and C(WITHDRAWN) elsewhere, and
     only a BGP VIP that no director announces is an anomaly.
   - For a BGP VIP's service, the director the role makes keepalived's sorry server there
     (C(bgp_sorry_peer) of the reading) is reported as the sorry server, not as an undeclared real server.
