@@ -15,8 +15,13 @@ description:
   - Compares what every director reads (its IPVS table, its addresses, keepalived and the sync daemon) with the
     inventory (C(lvs_vips) and the services the director role resolves) and with the other directors.
   - Used by C(playbooks/status.yml); C(cluster_status_report) renders the result as lines of text.
-  - A VIP is in VRRP, so it must be on exactly one director. A director's VRRP state is the last
+  - A VRRP VIP (the default) must be on exactly one director. A director's VRRP state is the last
     C((VI_<vip>) Entering <STATE> STATE) line keepalived logged since it started.
+  - A BGP VIP (C(announce=bgp)) is held by every director that can serve it, which the BGP gate marks by
+    holding it on C(lo) and FRR announces; its state is C(ANNOUNCED) there and C(WITHDRAWN) elsewhere, and
+    only a BGP VIP that no director announces is an anomaly.
+  - For a BGP VIP's service, the director the role makes keepalived's sorry server there
+    (C(bgp_sorry_peer) of the reading) is reported as the sorry server, not as an undeclared real server.
 positional: _input, directors, vips
 options:
   _input:
@@ -24,8 +29,9 @@ options:
       - The readings, by director inventory name. Each is a dict with C(declared) (the director role's
         C(director_services)), C(ipvs) (the result of M(lvs.cluster.ipvs_info)), C(addresses) (the JSON of
         C(ip -j addr show)), C(keepalived) (the unit's C(ActiveState) from systemd), C(vrrp_log)
-        (keepalived's journal lines), C(sync_daemon) (C(director_sync_daemon)) and C(sync_daemons)
-        (the output of C(ipvsadm -L -n --daemon)).
+        (keepalived's journal lines), C(sync_daemon) (C(director_sync_daemon)), C(sync_daemons)
+        (the output of C(ipvsadm -L -n --daemon)) and, optional, C(bgp_sorry_peer) (the director's
+        C(director_bgp_sorry_peer)).
     type: dict
     required: true
   directors:
@@ -97,21 +103,25 @@ def running_sync_daemons(text):
 def vip_status(vip, readings):
     address = ipvs_model.canonical_address(vip['address'])
     holders = sorted(host for host, reading in readings.items() if address in held_addresses(reading['addresses']))
+    announce = vip.get('announce', 'vrrp')
     states = {}
     for host, reading in readings.items():
-        if reading['keepalived'] != 'active':
+        if announce == 'bgp':
+            states[host] = 'ANNOUNCED' if host in holders else 'WITHDRAWN'
+        elif reading['keepalived'] != 'active':
             states[host] = 'STOPPED'
         else:
             states[host] = vrrp_states(reading['vrrp_log']).get('VI_' + vip['name'], 'UNKNOWN')
-    return {'name': vip['name'], 'address': vip['address'], 'master': vip.get('master'),
+    return {'name': vip['name'], 'address': vip['address'], 'announce': announce, 'master': vip.get('master'),
             'holders': holders, 'states': states}
 
 
 def vip_anomalies(vip, directors):
     label = 'VIP %s %s' % (vip['name'], vip['address'])
     if not vip['holders']:
-        return [anomaly('vip_unowned', directors, '%s is held by no director (%s)' % (label, ', '.join(directors)))]
-    if len(vip['holders']) > 1:
+        return [anomaly('vip_unowned', directors, '%s is %s by no director (%s)'
+                        % (label, 'announced' if vip['announce'] == 'bgp' else 'held', ', '.join(directors)))]
+    if len(vip['holders']) > 1 and vip['announce'] != 'bgp':
         return [anomaly('vip_split', vip['holders'], '%s is held by %d directors: %s'
                         % (label, len(vip['holders']), ', '.join(vip['holders'])))]
     return []
@@ -170,20 +180,30 @@ def kernel_servers(reading, service):
     return dict((server_key(rs['address'], rs['port']), rs) for rs in kernel['real_servers'])
 
 
+def sorry_addresses(service, reading):
+    """The sorry servers of service on the director of reading: its own, and for a BGP VIP's
+    service the other director keepalived hands the flows to there."""
+    own = (service.get('sorry_server') or {}).get('address')
+    peer = reading.get('bgp_sorry_peer') if service.get('announce') == 'bgp' else None
+    return set(ipvs_model.canonical_address(address) for address in (own, peer) if address)
+
+
 def extra_rows(service, readings):
     """Rows for real servers in the kernel that the inventory does not list (the sorry server, or strays)."""
     declared = set(server_key(rs['address'], rs['port']) for rs in service['real_servers'])
-    sorry = (service.get('sorry_server') or {}).get('address')
     extras = {}
     for host, reading in readings.items():
+        sorry = sorry_addresses(service, reading)
         for key, kernel in kernel_servers(reading, service).items():
             if key in declared:
                 continue
-            row = extras.setdefault(key, {'host': 'sorry server' if key[0] == sorry else None, 'address': key[0],
-                                          'port': key[1], 'declared_weight': None, 'directors': {}})
+            row = extras.setdefault(key, {'host': None, 'address': key[0], 'port': key[1],
+                                          'declared_weight': None, 'directors': {}})
             cell = reading_of(kernel)
-            cell['health'] = 'sorry' if row['host'] else 'undeclared'
+            cell['health'] = 'sorry' if key[0] in sorry else 'undeclared'
             row['directors'][host] = cell
+            if key[0] in sorry:
+                row['host'] = 'sorry server'
     return [extras[key] for key in sorted(extras)]
 
 
@@ -303,7 +323,8 @@ def columns(rows):
 def vip_lines(vip):
     holders = ', '.join(vip['holders']) or 'nobody'
     states = ', '.join('%s %s' % (host, vip['states'][host]) for host in sorted(vip['states']))
-    return ['  %s %s (master %s): held by %s; %s' % (vip['name'], vip['address'], vip['master'], holders, states)]
+    mode = 'BGP' if vip['announce'] == 'bgp' else 'master %s' % vip['master']
+    return ['  %s %s (%s): held by %s; %s' % (vip['name'], vip['address'], mode, holders, states)]
 
 
 def service_lines(service, directors):
@@ -320,7 +341,7 @@ def cluster_status_report(status):
     directors = sorted(set(host for vip in status['vips'] for host in vip['states'])
                        | set(host for service in status['services'] for row in service['real_servers']
                              for host in row['directors']))
-    lines = ['VIPs (holders; VRRP state per director)']
+    lines = ['VIPs (holders; VRRP or BGP state per director)']
     for vip in status['vips']:
         lines.extend(vip_lines(vip))
     lines.append('Virtual services (per director: weight health ActiveConn/InActConn)')

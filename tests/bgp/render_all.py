@@ -25,7 +25,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 from cluster import REPO, Cluster  # noqa: E402  pylint: disable=wrong-import-position
 
 INVENTORIES = sorted(glob.glob(os.path.join(REPO, 'inventories', 'examples', '*'))) + [
-    os.path.join(REPO, 'inventories', 'lab'), os.path.join(REPO, 'inventories', 'topologies')]
+    os.path.join(REPO, 'inventories', name) for name in ('ecmp', 'lab', 'topologies')] + [
+    os.path.join(REPO, 'tests', 'bgp', 'inventory')]
 TEMPLATES = sorted(os.listdir(os.path.join(REPO, 'roles', 'director', 'templates')))
 
 

@@ -157,6 +157,8 @@ def test_keepalived_reads_the_bgp_keepalived_conf():
     assert sorted(arg for _depth, word, arg in blocks if word == 'vrrp_instance') == ['VI_admin']   # none for the BGP VIP
     assert 'lb_algo mh\n    lb_kind DR\n    protocol TCP\n    mh-port\n' in text
     assert 'quorum_up' not in text   # the gate watches the table itself (files/lvs-bgp-gate)
+    # Its last real server down, keepalived hands the flows to the other director (DR).
+    assert '    sorry_server 10.99.1.12 80\n    sorry_server_lvs_method DR\n' in text
 
 
 @pytest.mark.skipif(not os.environ.get('LVS_FRR_ROOT'), reason='LVS_FRR_ROOT is not set (tests/bgp/tools.sh)')

@@ -39,9 +39,9 @@ SHOP = {'name': 'shop', 'fwmark': 10}
 
 def test_parse_ipvs():
     assert gate.parse_ipvs(TABLE) == {
-        ('TCP', '10.44.0.100', 80): [2, 0],
+        ('TCP', '10.44.0.100', 80): [('10.44.0.15', 2), ('10.44.0.16', 0)],
         ('UDP', '10.44.0.100', 53): [],
-        ('FWM', 10): [0],
+        ('FWM', 10): [('10.44.0.15', 0)],
     }
 
 
@@ -64,6 +64,15 @@ def vip(*services):
 ])
 def test_why_not(services, alive, disabled, reason):
     assert gate.why_not(vip(*services), gate.parse_ipvs(TABLE), alive, disabled) == reason
+
+
+# keepalived's sorry server of a BGP VIP is another director (DR): it serves
+# nothing here, so the gate withdraws as if it were not there.
+def test_another_director_as_sorry_server_is_not_a_real_server():
+    table = {('TCP', '10.44.0.100', 80): [('10.44.0.15', 0), ('10.44.0.16', 0), ('10.44.0.12', 1)]}
+    assert gate.why_not(vip(WEB), table, True, False, ['10.44.0.12', '10.44.0.13']) == \
+        'service web has no real server with weight > 0'
+    assert gate.why_not(vip(WEB), table, True, False) is None
 
 
 def test_no_ip_vs_module_means_nothing_is_served(tmp_path):

@@ -277,7 +277,7 @@ def test_report_renders_every_part(readings):
     lines = cluster_status_report(cluster_status(readings, DIRECTORS, VIPS))
     print('\n'.join(lines))
     assert lines[:4] == [
-        'VIPs (holders; VRRP state per director)',
+        'VIPs (holders; VRRP or BGP state per director)',
         '  web 10.20.0.1 (master lvs1): held by lvs1; lvs1 MASTER, lvs2 BACKUP',
         '  api 10.20.0.2 (master lvs1): held by lvs1; lvs1 MASTER, lvs2 BACKUP',
         '  local 10.20.0.100 (master lvs1): held by lvs1; lvs1 MASTER, lvs2 BACKUP',
@@ -305,3 +305,51 @@ def test_result_is_json_for_scripts(readings):
 
 def test_filters_are_registered():
     assert sorted(FilterModule().filters()) == ['cluster_status', 'cluster_status_report']
+
+
+def hold(reading, address):
+    """reading with address added to its lo, as the BGP gate holds a VIP."""
+    lo = next(link for link in reading['addresses'] if link['ifname'] == 'lo')
+    lo['addr_info'].append({'family': 'inet', 'local': address, 'prefixlen': 32, 'scope': 'global'})
+
+
+def release(reading, address):
+    for link in reading['addresses']:
+        link['addr_info'] = [info for info in link.get('addr_info', []) if info.get('local') != address]
+
+
+def test_a_bgp_vip_on_every_director_is_no_split(readings):
+    vips = [dict(VIPS[0], announce='bgp')] + VIPS[1:]
+    hold(readings['lvs2'], '10.20.0.1')
+    status = cluster_status(readings, DIRECTORS, vips)
+    assert kinds(status) == ['weight_zero_everywhere']   # the capture's api, as in the healthy case
+    web = status['vips'][0]
+    assert (web['holders'], web['states']) == (DIRECTORS, {'lvs1': 'ANNOUNCED', 'lvs2': 'ANNOUNCED'})
+    assert cluster_status_report(status)[1] == '  web 10.20.0.1 (BGP): held by lvs1, lvs2; lvs1 ANNOUNCED, lvs2 ANNOUNCED'
+
+
+def test_a_bgp_vip_withdrawn_by_one_director_is_no_anomaly_and_by_all_is_one(readings):
+    vips = [dict(VIPS[0], announce='bgp')] + VIPS[1:]
+    status = cluster_status(readings, DIRECTORS, vips)
+    assert status['vips'][0]['states'] == {'lvs1': 'ANNOUNCED', 'lvs2': 'WITHDRAWN'}
+    assert 'vip_unowned' not in kinds(status)
+    release(readings['lvs1'], '10.20.0.1')
+    unowned = [item for item in cluster_status(readings, DIRECTORS, vips)['anomalies'] if item['kind'] == 'vip_unowned']
+    assert [item['message'] for item in unowned] == ['VIP web 10.20.0.1 is announced by no director (lvs1, lvs2)']
+
+
+def test_the_other_director_as_sorry_server_of_a_bgp_vip(readings):
+    """keepalived's sorry server of a BGP VIP's service is the next director (director_bgp_sorry_peer)."""
+    for host in DIRECTORS:
+        for service in readings[host]['declared']:
+            if service['name'] == 'web':
+                service['announce'] = 'bgp'
+        web = next(item for item in readings[host]['ipvs']['services'] if item['address'] == '10.20.0.1')
+        web['real_servers'].append(dict(web['real_servers'][0], address='10.20.0.12', weight=1))
+    readings['lvs1']['bgp_sorry_peer'] = '10.20.0.12'
+    status = cluster_status(readings, DIRECTORS, VIPS)
+    row = real_server(status, 'web', '10.20.0.12')
+    assert (row['host'], row['directors']['lvs1']['health']) == ('sorry server', 'sorry')
+    # lvs2's sorry server is another director: there, the same entry is a stray.
+    assert row['directors']['lvs2']['health'] == 'undeclared'
+    assert [item['hosts'] for item in status['anomalies'] if item['kind'] == 'real_server_undeclared'] == [['lvs2']]
