@@ -26,12 +26,10 @@ def walk(node):
     if isinstance(node, dict):
         yield node
         for value in node.values():
-            for found in walk(value):
-                yield found
+            yield from walk(value)
     elif isinstance(node, list):
         for item in node:
-            for found in walk(item):
-                yield found
+            yield from walk(item)
 
 
 def role_entry_points():
