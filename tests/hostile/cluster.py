@@ -108,13 +108,21 @@ class Cluster:
         return merged
 
     def check_arguments(self, role, variables, entry='main'):
-        """The role's argument_specs, as validate_argument_spec runs them."""
+        """The argument_specs of the role's dependencies (their main entry point),
+        then the role's own, as Ansible runs them when the role starts."""
+        for dependency in self._dependencies(role):
+            self.check_arguments(dependency, variables)
         spec = yaml.safe_load(open(self._role_file(role, 'meta', 'argument_specs.yml')))['argument_specs'][entry]['options']
         given = {name: Templar(loader=self.loader, variables=variables).template(variables[name])
                  for name in spec if name in variables}
         result = ArgumentSpecValidator(spec).validate(given)
         if result.error_messages:
             raise Refused(result.error_messages)
+
+    def _dependencies(self, role):
+        """Roles of this collection that meta/main.yml lists as dependencies, by short name."""
+        names = (d['role'] if isinstance(d, dict) else d for d in self._load(role, 'meta', 'main.yml').get('dependencies', []))
+        return [name.rpartition('.')[2] for name in names]
 
     def template_value(self, variables, expression):
         return Templar(loader=self.loader, variables=variables).template(trust_as_template(expression))
