@@ -183,6 +183,6 @@ def test_the_realserver_role_serves_a_bgp_vip_unchanged():
     cluster = Cluster(INVENTORY)
     variables = cluster.role_vars('realserver', 'rs1')
     cluster.check_arguments('realserver', variables)
-    variables['realserver_served'] = cluster.render_json(variables, 'served.json.j2')
+    variables['realserver_served'] = cluster.served(variables)
     cluster.run_fail_tasks('realserver', 'validate.yml', variables)
     assert variables['realserver_served']['dr_vips'] == ['10.99.1.100', '10.99.1.200']

@@ -124,6 +124,11 @@ class Cluster:
         names = (d['role'] if isinstance(d, dict) else d for d in self._load(role, 'meta', 'main.yml').get('dependencies', []))
         return [name.rpartition('.')[2] for name in names]
 
+    def served(self, variables):
+        """realserver_served, as the realserver role's tasks/validate.yml sets it."""
+        task = self._load('realserver', 'tasks', 'validate.yml')[0]
+        return self.template_value(variables, task['ansible.builtin.set_fact']['realserver_served'])
+
     def template_value(self, variables, expression):
         return Templar(loader=self.loader, variables=variables).template(trust_as_template(expression))
 

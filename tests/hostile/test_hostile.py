@@ -187,7 +187,7 @@ def realserver_files(cluster):
     """The web sites the realserver role writes on rs1, after its checks."""
     v = cluster.role_vars('realserver', 'rs1')
     cluster.check_arguments('realserver', v)
-    v['realserver_served'] = cluster.render_json(v, 'served.json.j2')
+    v['realserver_served'] = cluster.served(v)
     cluster.run_fail_tasks('realserver', 'validate.yml', v)
     v['realserver_listen_ports'] = v['realserver_web_ports'] or v['realserver_served']['ports']
     return v, {'nginx': cluster.render(v, 'nginx-site.conf.j2'), 'apache': cluster.render(v, 'apache-site.conf.j2')}

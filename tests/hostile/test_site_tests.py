@@ -66,7 +66,7 @@ def broken(site):
 def realserver(inventory, host):
     cluster = Cluster(inventory)
     v = cluster.role_vars('realserver', host)
-    v['realserver_served'] = cluster.render_json(v, 'served.json.j2')
+    v['realserver_served'] = cluster.served(v)
     v['realserver_listen_ports'] = v['realserver_web_ports'] or v['realserver_served']['ports']
     v['ansible_managed'] = 'Ansible managed'
     return cluster, v

@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, lvs.cluster contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The cluster model: what each host of the cluster takes from the shared tree
+(lvs_vips, lvs_virtual_services), as plain data. Pure: no I/O, no Ansible; the
+roles reach it through filter plugins and only format what it returns.
+
+So far: a real server's share (realserver_share).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+# keepalived checkers that reach the real server, by the transport they use.
+CHECK_PROTOCOLS = {'tcp': 'tcp', 'http_get': 'tcp', 'ssl_get': 'tcp', 'udp': 'udp'}
+# What a real server listens on when no service gives it a TCP port.
+DEFAULT_PORTS = [80]
+
+
+class ModelError(ValueError):
+    """The shared tree cannot be resolved; the message names the variable."""
+
+
+def names_host(real_server, host, address):
+    """Whether a real_servers entry is this host: its inventory hostname, or a
+    dict whose host is that name or whose address is the host's address."""
+    if isinstance(real_server, dict):
+        return real_server.get('host', '') == host or real_server.get('address', '') == address
+    return real_server == host
+
+
+def real_server_ports(service, real_server):
+    """The ports this real server listens on for service: its own port, else the
+    service's, else (a firewall-mark service) the service's ports."""
+    port = service.get('port') or 0
+    if isinstance(real_server, dict) and 'port' in real_server:
+        port = real_server['port'] or 0
+    return [int(port)] if int(port) > 0 else [int(p) for p in service.get('ports') or []]
+
+
+def health_check_rule(service):
+    """The firewall rule for a health check on a port of its own, or None."""
+    check = service.get('health_check') or {}
+    protocol = CHECK_PROTOCOLS.get(check.get('type', 'tcp'))
+    if 'port' not in check or protocol is None:
+        return None
+    return {'protocol': protocol, 'ports': [int(check['port'])],
+            'comment': 'lvs_virtual_services %s health_check.port' % service['name']}
+
+
+def vip_of(service, vips):
+    for vip in vips:
+        if vip.get('name') == service.get('vip'):
+            return vip
+    raise ModelError('lvs_virtual_services %s: vip %r is not the name of an entry of lvs_vips'
+                     % (service.get('name'), service.get('vip')))
+
+
+def add_once(items, item):
+    if item not in items:
+        items.append(item)
+
+
+def realserver_share(services, vips, host, address):
+    """What host serves: the present services whose real_servers name it, their
+    VIPs by forwarding method (dr on lo, tun on tunl0, nat behind the VIP's
+    gateway), the TCP ports to listen on, and the firewall rules for them and
+    for the health checks' own ports."""
+    share = {'services': [], 'dr_vips': [], 'tun_vips': [], 'nat_vips': [], 'nat_gateways': [],
+             'ports': [], 'accept': []}
+    for service in services:
+        if service.get('state', 'present') != 'present':
+            continue
+        for real_server in service.get('real_servers') or []:
+            if not names_host(real_server, host, address) or service['name'] in share['services']:
+                continue
+            share['services'].append(service['name'])
+            add_forwarding(share, service, vip_of(service, vips))
+            add_ports(share, service, real_server_ports(service, real_server))
+    share['ports'] = sorted(share['ports']) or list(DEFAULT_PORTS)
+    return share
+
+
+def add_forwarding(share, service, vip):
+    forwarding = service.get('forwarding', 'dr')
+    add_once(share[forwarding + '_vips'], vip['address'])
+    if forwarding == 'nat' and vip.get('gateway'):
+        add_once(share['nat_gateways'], vip['gateway']['address'])
+
+
+def add_ports(share, service, ports):
+    protocol = service.get('protocol', 'tcp')
+    if protocol == 'tcp':
+        for port in ports:
+            add_once(share['ports'], port)
+    if ports:
+        share['accept'].append({'protocol': protocol, 'ports': ports,
+                                'comment': 'lvs_virtual_services %s' % service['name']})
+    check = health_check_rule(service)
+    if check:
+        share['accept'].append(check)

@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, lvs.cluster contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""cluster_model.realserver_share: what a real server takes from the shared tree.
+Every example inventory's real servers are checked against the retired Jinja
+template's output in tests/hostile/test_model_examples.py."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.lvs.cluster.plugins.filter.realserver_share import FilterModule
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import ModelError, realserver_share
+
+from ansible.errors import AnsibleFilterError
+
+VIPS = [
+    {'name': 'web', 'address': '10.0.0.100'},
+    {'name': 'tunnel', 'address': '10.0.0.101'},
+    {'name': 'natted', 'address': '10.0.0.102', 'gateway': {'address': '192.168.1.254'}},
+]
+
+
+def service(name, vip='web', **fields):
+    return dict({'name': name, 'vip': vip, 'port': 80, 'real_servers': ['rs1', 'rs2']}, **fields)
+
+
+def share(services, host='rs1', address='192.168.1.11'):
+    return realserver_share(services, VIPS, host, address)
+
+
+@pytest.mark.parametrize('entry', ['rs1', {'host': 'rs1'}, {'address': '192.168.1.11'}, {'host': 'rs1', 'port': 80}])
+def test_a_host_is_named_by_hostname_host_or_address(entry):
+    assert share([service('web', real_servers=[entry, 'rs2'])])['services'] == ['web']
+
+
+@pytest.mark.parametrize('entry', ['rs2', {'host': 'rs2'}, {'address': '192.168.1.12'}])
+def test_other_hosts_are_not_this_one(entry):
+    assert share([service('web', real_servers=[entry])])['services'] == []
+
+
+def test_absent_services_are_not_served():
+    assert share([service('old', state='absent'), service('web')])['services'] == ['web']
+
+
+def test_a_service_naming_the_host_twice_is_served_once():
+    served = share([service('web', real_servers=['rs1', {'address': '192.168.1.11', 'port': 8080}])])
+    assert served['services'] == ['web']
+    assert served['ports'] == [80]
+
+
+def test_vips_by_forwarding_method_each_once():
+    served = share([service('a'), service('b', port=443), service('t', vip='tunnel', forwarding='tun'),
+                    service('n', vip='natted', forwarding='nat')])
+    assert (served['dr_vips'], served['tun_vips'], served['nat_vips'], served['nat_gateways']) == (
+        ['10.0.0.100'], ['10.0.0.101'], ['10.0.0.102'], ['192.168.1.254'])
+
+
+def test_a_nat_vip_without_gateway_gives_none():
+    vips = [{'name': 'natted', 'address': '10.0.0.102', 'gateway': None}]
+    served = realserver_share([service('n', vip='natted', forwarding='nat')], vips, 'rs1', '')
+    assert served['nat_gateways'] == []
+
+
+def test_ports_the_real_servers_then_the_services_then_a_fwmark_services():
+    served = share([service('own', real_servers=[{'host': 'rs1', 'port': 8080}]),
+                    service('svc', port=443),
+                    service('mark', port=None, fwmark=7, ports=[8443, 9000])])
+    assert served['ports'] == [443, 8080, 8443, 9000]
+    assert [rule['ports'] for rule in served['accept']] == [[8080], [443], [8443, 9000]]
+
+
+def test_udp_ports_are_admitted_but_not_listened_on():
+    served = share([service('dns', port=53, protocol='udp')])
+    assert served['ports'] == [80]
+    assert served['accept'] == [{'protocol': 'udp', 'ports': [53], 'comment': 'lvs_virtual_services dns'}]
+
+
+@pytest.mark.parametrize('check_type, protocol', [('tcp', 'tcp'), ('http_get', 'tcp'), ('ssl_get', 'tcp'), ('udp', 'udp'),
+                                                  ('misc', None), ('none', None)])
+def test_a_health_check_on_its_own_port_is_admitted_by_its_transport(check_type, protocol):
+    served = share([service('web', health_check={'type': check_type, 'port': 9100})])
+    expected = [{'protocol': protocol, 'ports': [9100], 'comment': 'lvs_virtual_services web health_check.port'}] if protocol else []
+    assert served['accept'][1:] == expected
+
+
+def test_a_host_serving_nothing_listens_on_80():
+    assert share([]) == {'services': [], 'dr_vips': [], 'tun_vips': [], 'nat_vips': [], 'nat_gateways': [],
+                         'ports': [80], 'accept': []}
+
+
+def test_an_unknown_vip_names_the_service_and_the_variable():
+    with pytest.raises(ModelError, match="lvs_virtual_services web: vip 'nope' is not the name of an entry of lvs_vips"):
+        share([service('web', vip='nope')])
+
+
+def test_the_filter_raises_a_filter_error():
+    with pytest.raises(AnsibleFilterError, match='lvs_vips'):
+        FilterModule().filters()['realserver_share']([service('web', vip='nope')], VIPS, 'rs1', '')
