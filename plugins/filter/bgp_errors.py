@@ -53,7 +53,7 @@ _value:
   elements: str
 """
 
-from ansible_collections.lvs.cluster.plugins.filter.form_errors import form_errors
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import form_errors
 
 CONSISTENT_SCHEDULERS = ('mh', 'sh')
 OVERRIDE = 'director_bgp_allow_inconsistent'

@@ -45,7 +45,7 @@ _value:
   elements: str
 """
 
-from ansible_collections.lvs.cluster.plugins.filter.form_errors import is_form, message
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import is_form, message
 
 
 def field_errors(items, form, name, field=None):

@@ -43,7 +43,7 @@ _value:
 
 import re
 
-from ansible_collections.lvs.cluster.plugins.filter.form_errors import CONTROL
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import CONTROL
 
 # Outside quotes keepalived ends a word at a blank or quote, starts a comment at
 # '!' or '#', and reads '\' as an escape or a line continuation.

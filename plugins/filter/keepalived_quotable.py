@@ -37,7 +37,7 @@ _value:
   type: str
 """
 
-from ansible_collections.lvs.cluster.plugins.filter.form_errors import CONTROL
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import CONTROL
 
 
 def keepalived_quotable(value):

@@ -35,7 +35,7 @@ _value:
   type: str
 """
 
-from ansible_collections.lvs.cluster.plugins.filter.form_errors import CONTROL
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import CONTROL
 
 # Longer comments are cut; kept under nft's limit of 128 bytes.
 LONGEST = 125

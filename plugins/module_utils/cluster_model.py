@@ -7,11 +7,17 @@
 (lvs_vips, lvs_virtual_services), as plain data. Pure: no I/O, no Ansible; the
 roles reach it through filter plugins and only format what it returns.
 
-So far: a real server's share (realserver_share).
+So far: a real server's share (realserver_share) and the NFS server's checks
+(nfs_server_errors).
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
+
+import json
+import re
+
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import form_errors
 
 # keepalived checkers that reach the real server, by the transport they use.
 CHECK_PROTOCOLS = {'tcp': 'tcp', 'http_get': 'tcp', 'ssl_get': 'tcp', 'udp': 'udp'}
@@ -101,3 +107,53 @@ def add_ports(share, service, ports):
     check = health_check_rule(service)
     if check:
         share['accept'].append(check)
+
+
+def nfs_server_errors(exports, default_options, known_options, ports):
+    """The NFS server's checks beyond its argument spec, one message per fault naming
+    the entry and field. exports(5) has no quoting for clients or option values (an
+    option ends at ',' or ')'), so each path, client and option value must be of its
+    closed form. ports: {variable name: port} of the daemons pinned to fixed ports."""
+    errors = []
+    paths = [export['path'] for export in exports]
+    for index, export in enumerate(exports):
+        where = 'nfs_server_exports[%d]' % index
+        errors += form_errors([[export['path'], 'abs_path', where + '.path']])
+        if paths.count(export['path']) > 1:
+            errors.append(where + ': path is exported twice')
+        if not export['clients']:
+            errors.append(where + ': clients is empty')
+        if 'mode' in export and not re.fullmatch(r'0?[0-7]{3,4}', str(export['mode'])):
+            errors.append('%s: mode %s is not an octal mode such as "0755"' % (where, export['mode']))
+        for number, client in enumerate(export['clients']):
+            errors += export_client_errors(export, client, where, number, default_options, known_options)
+    errors += ['%s: %s is not a port 1-65535' % (name, port) for name, port in ports.items() if not 1 <= port <= 65535]
+    return errors
+
+
+def export_client_errors(export, client, where, number, default_options, known_options):
+    """The faults of client number of the export at where: its form, its options' names and values."""
+    errors = []
+    client_where = '%s.clients[%d]' % (where, number)
+    if isinstance(client, dict) and 'options' in client:
+        options, option_where = client['options'] or [], client_where + ' options'
+    elif 'options' in export:
+        options, option_where = export['options'] or [], where + '.options'
+    else:
+        options, option_where = default_options, 'nfs_server_default_options'
+    host = client if isinstance(client, str) else (client.get('host', '') if isinstance(client, dict) else '')
+    if not isinstance(client, (str, dict)):
+        errors.append('%s: clients[%d] must be a host/network or a dict {host, options}' % (where, number))
+    elif isinstance(client, dict) and set(client) - set(['host', 'options']):
+        errors.append('%s: clients[%d] has unknown keys (host, options)' % (where, number))
+    else:
+        errors += form_errors([[host, 'nfs_client', client_where]])
+    for option in options:
+        name, equals, value = option.partition('=') if isinstance(option, str) else (None, '', '')
+        if name not in known_options:
+            errors.append('%s: unknown export option %s' % (option_where, json.dumps(str(option))))
+        elif equals:
+            errors += form_errors([[value, 'export_option_value', '%s %s' % (option_where, name)]])
+    if 'rw' in options and 'ro' in options:
+        errors.append('%s: both rw and ro for %s' % (where, host))
+    return errors

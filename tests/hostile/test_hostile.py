@@ -197,7 +197,7 @@ def nfs_files(cluster):
     """The exports the nfs_server role writes on nfs1, after its checks."""
     v = cluster.role_vars('nfs_server', 'nfs1')
     cluster.check_arguments('nfs_server', v)
-    cluster.refuse_on(v, 'validate.json.j2')
+    cluster.run_fail_tasks('nfs_server', 'validate.yml', v)
     return v, {'exports': cluster.render(v, 'exports.j2')}
 
 

@@ -16,7 +16,7 @@ from ansible_collections.lvs.cluster.plugins.filter import bgp_settings as setti
 from ansible_collections.lvs.cluster.plugins.filter.bgp_disagreements import bgp_disagreements
 from ansible_collections.lvs.cluster.plugins.filter.bgp_errors import bgp_errors
 from ansible_collections.lvs.cluster.plugins.filter.bgp_settings import bgp_settings
-from ansible_collections.lvs.cluster.plugins.filter.form_errors import form_errors, is_form
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import form_errors, is_form
 
 PEER_DEFAULTS = {'bfd': True, 'bfd_receive_interval': 300, 'bfd_transmit_interval': 300, 'bfd_multiplier': 3,
                  'keepalive': 3, 'hold': 9}

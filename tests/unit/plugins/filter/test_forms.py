@@ -10,7 +10,8 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.lvs.cluster.plugins.filter.field_errors import field_errors
-from ansible_collections.lvs.cluster.plugins.filter.form_errors import FilterModule, form_errors, is_form
+from ansible_collections.lvs.cluster.plugins.filter.form_errors import FilterModule
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import form_errors, is_form
 
 GOOD = [
     ('ipv4', '10.44.0.100'), ('ipv4', '0.0.0.0'), ('ipv4', '255.255.255.255'),
@@ -82,8 +83,10 @@ def test_field_errors_formats_the_name_from_each_item():
 
 
 def test_unknown_form_is_an_error():
-    with pytest.raises(AnsibleFilterError):
+    with pytest.raises(ValueError, match="unknown form 'color'"):
         is_form('x', 'color')
+    with pytest.raises(AnsibleFilterError, match="unknown form 'color'"):
+        FilterModule().filters()['form_errors']([['x', 'color', 'name']])
 
 
 def test_filters_are_registered():

@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""cluster_model.realserver_share: what a real server takes from the shared tree.
-Every example inventory's real servers are checked against the retired Jinja
-template's output in tests/hostile/test_model_examples.py."""
+"""cluster_model: realserver_share, what a real server takes from the shared tree
+(every inventory's real servers are checked against the retired Jinja template's
+output in tests/hostile/test_model_examples.py), and nfs_server_errors, the NFS
+server's checks (its hostile values, read back by exportfs, in tests/hostile)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -13,7 +14,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.lvs.cluster.plugins.filter.realserver_share import FilterModule
-from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import ModelError, realserver_share
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import ModelError, nfs_server_errors, realserver_share
 
 from ansible.errors import AnsibleFilterError
 
@@ -100,3 +101,62 @@ def test_an_unknown_vip_names_the_service_and_the_variable():
 def test_the_filter_raises_a_filter_error():
     with pytest.raises(AnsibleFilterError, match='lvs_vips'):
         FilterModule().filters()['realserver_share']([service('web', vip='nope')], VIPS, 'rs1', '')
+
+
+KNOWN = ['rw', 'ro', 'sync', 'no_subtree_check', 'anonuid', 'sec']
+PORTS = {'nfs_server_mountd_port': 20048, 'nfs_server_lockd_port': 4045}
+
+
+def nfs(exports, default_options=('rw', 'sync'), ports=None):
+    return nfs_server_errors(exports, list(default_options), KNOWN, ports or PORTS)
+
+
+def test_good_exports_have_no_fault():
+    assert nfs([{'path': '/srv/www', 'clients': ['192.168.80.0/24', {'host': '*.example.com', 'options': ['ro']}],
+                 'options': ['rw', 'anonuid=65534'], 'mode': '0755'}]) == []
+
+
+def test_a_path_exported_twice_and_a_client_list_empty():
+    assert nfs([{'path': '/srv/www', 'clients': ['*']}, {'path': '/srv/www', 'clients': []}]) == [
+        'nfs_server_exports[0]: path is exported twice',
+        'nfs_server_exports[1]: path is exported twice',
+        'nfs_server_exports[1]: clients is empty']
+
+
+@pytest.mark.parametrize('mode, fault', [('0755', False), ('755', False), (755, False), ('0799', True), ('0755\n', True), ('rwx', True)])
+def test_a_mode_is_octal(mode, fault):
+    errors = nfs([{'path': '/srv/www', 'clients': ['*'], 'mode': mode}])
+    assert errors == (['nfs_server_exports[0]: mode %s is not an octal mode such as "0755"' % mode] if fault else [])
+
+
+def test_paths_and_clients_of_their_closed_forms():
+    errors = nfs([{'path': '/srv/../etc', 'clients': ['a b', 'x(rw)']}])
+    assert [error.split(':')[0] for error in errors] == [
+        'nfs_server_exports[0].path', 'nfs_server_exports[0].clients[0]', 'nfs_server_exports[0].clients[1]']
+
+
+def test_clients_that_are_neither_a_host_nor_a_dict_of_host_and_options():
+    assert nfs([{'path': '/srv/www', 'clients': [5, {'host': '*', 'opts': ['rw']}]}]) == [
+        'nfs_server_exports[0]: clients[0] must be a host/network or a dict {host, options}',
+        'nfs_server_exports[0]: clients[1] has unknown keys (host, options)']
+
+
+def test_options_are_known_names_with_values_of_their_form_named_where_they_come_from():
+    errors = nfs([{'path': '/srv/a', 'clients': [{'host': '*', 'options': ['bogus', 'anonuid=1,2']}]},
+                  {'path': '/srv/b', 'clients': ['*'], 'options': [7]},
+                  {'path': '/srv/c', 'clients': ['*']}], default_options=['rw', 'sec=sys)'])
+    assert errors == [
+        'nfs_server_exports[0].clients[0] options: unknown export option "bogus"',
+        "nfs_server_exports[0].clients[0] options anonuid: '1,2' is not an export option value of letters, digits and _ . : / @ + -",
+        'nfs_server_exports[1].options: unknown export option "7"',
+        "nfs_server_default_options sec: 'sys)' is not an export option value of letters, digits and _ . : / @ + -"]
+
+
+def test_rw_and_ro_together():
+    assert nfs([{'path': '/srv/www', 'clients': ['*'], 'options': ['rw', 'ro']}]) == [
+        'nfs_server_exports[0]: both rw and ro for *']
+
+
+def test_fixed_ports_in_range():
+    assert nfs([], ports={'nfs_server_mountd_port': 0, 'nfs_server_statd_port': 70000, 'nfs_server_lockd_port': 4045}) == [
+        'nfs_server_mountd_port: 0 is not a port 1-65535', 'nfs_server_statd_port: 70000 is not a port 1-65535']
