@@ -7,8 +7,8 @@
 (lvs_vips, lvs_virtual_services), as plain data. Pure: no I/O, no Ansible; the
 roles reach it through filter plugins and only format what it returns.
 
-So far: a real server's share (realserver_share) and the NFS server's checks
-(nfs_server_errors).
+So far: a director's services (director_services), a real server's share
+(realserver_share) and the NFS server's checks (nfs_server_errors).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -157,3 +157,90 @@ def export_client_errors(export, client, where, number, default_options, known_o
     if 'rw' in options and 'ro' in options:
         errors.append('%s: both rw and ro for %s' % (where, host))
     return errors
+
+
+def as_int(value):
+    """Jinja's int filter: the whole number, else that of a float, else 0."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        try:
+            return int(float(value))
+        except (TypeError, ValueError):
+            return 0
+
+
+def real_server_entry(entry, hostvars):
+    """(name, address, weight) of a real_servers entry: an inventory host (its
+    lvs_realserver_address, else its default IPv4; its lvs_realserver_weight, else 1)
+    or an {address} entry (weight 1 unless given)."""
+    entry = {'host': entry} if isinstance(entry, str) else entry
+    if 'host' not in entry:
+        return entry.get('address'), entry.get('address'), entry.get('weight', 1), entry
+    host = hostvars[entry['host']]
+    default_ipv4 = (host.get('ansible_facts') or {}).get('default_ipv4') or {}
+    address = host['lvs_realserver_address'] if 'lvs_realserver_address' in host else default_ipv4.get('address')
+    weight = entry['weight'] if 'weight' in entry else host.get('lvs_realserver_weight', 1)
+    return entry['host'], address, weight, entry
+
+
+def mh_flags(service, scheduler, bgp):
+    """mh's flags: on by default for a BGP VIP (docs/scaling-out.md), off otherwise."""
+    if scheduler != 'mh':
+        return []
+    return [flag for flag in ('mh_port', 'mh_fallback') if service.get(flag, bgp)]
+
+
+def director_service(service, vips, hostvars, health_check_defaults, drained, rules_owner):
+    """One service of lvs_virtual_services resolved for the director."""
+    vip = vip_of(service, vips)
+    bgp = vip.get('announce', 'vrrp') == 'bgp'
+    scheduler = service.get('scheduler', 'mh' if bgp else 'wlc')
+    forwarding = service.get('forwarding', 'dr')
+    real_servers, ipvs_real_servers = [], []
+    for item in service.get('real_servers') or []:
+        name, address, weight, entry = real_server_entry(item, hostvars)
+        port = as_int(entry['port'] if 'port' in entry else service.get('port', 0))
+        real_servers.append({'host': name, 'address': address, 'port': port, 'weight': as_int(weight),
+                             'forwarding': forwarding})
+        ipvs_real_servers.append({'address': address, 'port': port, 'weight': 0 if address in drained else as_int(weight),
+                                  'forwarding': forwarding})
+    health_check = {'type': 'tcp', 'path': '/', 'status_code': 200}
+    health_check.update(health_check_defaults)
+    health_check.update(service.get('health_check') or {})
+    ipvs = {'name': service['name'], 'scheduler': scheduler, 'forwarding': forwarding,
+            'state': service.get('state', 'present'), 'real_servers': ipvs_real_servers}
+    if 'fwmark' in service:
+        ipvs['fwmark'] = as_int(service['fwmark'])
+    else:
+        ipvs.update(address=vip['address'], port=as_int(service['port']), protocol=service.get('protocol', 'tcp'))
+    flags = mh_flags(service, scheduler, bgp)
+    if flags:
+        ipvs['scheduler_flags'] = [flag.replace('_', '-') for flag in flags]
+    if 'persistence_timeout' in service:
+        ipvs['persistence_timeout'] = as_int(service['persistence_timeout'])
+    if 'persistence_granularity' in service:
+        ipvs['persistence_netmask'] = service['persistence_granularity']
+    resolved = {
+        'name': service['name'], 'vip': service['vip'], 'address': vip['address'],
+        'port': service.get('port'), 'fwmark': service.get('fwmark'), 'ports': service.get('ports', []),
+        'protocol': service.get('protocol', 'tcp'), 'scheduler': scheduler, 'forwarding': forwarding,
+        'persistence_timeout': service.get('persistence_timeout'),
+        'persistence_granularity': service.get('persistence_granularity'),
+        'sorry_server': service.get('sorry_server'), 'health_check': health_check, 'real_servers': real_servers,
+        'rules_owner': service.get('rules_owner', rules_owner), 'state': service.get('state', 'present'), 'ipvs': ipvs}
+    # Only BGP services and mh ones carry these keys: the others stay as they were.
+    if bgp or scheduler == 'mh':
+        resolved.update(mh_port='mh_port' in flags, mh_fallback='mh_fallback' in flags)
+        if bgp:
+            resolved['announce'] = 'bgp'
+    return resolved
+
+
+def director_services(services, vips, hostvars, health_check_defaults, drained, rules_owner):
+    """lvs_virtual_services resolved for a director: the VIP's address, the health
+    check merged over the defaults, the owner, every real server as {host, address,
+    port, weight}; and `ipvs`, the service in the shape lvs.cluster.ipvs takes, where
+    a drained real server (its address in drained) has weight 0."""
+    return [director_service(service, vips, hostvars, health_check_defaults, drained, rules_owner)
+            for service in services]

@@ -34,7 +34,7 @@ def director_variables(cluster, host):
     """The director role's variables on host once resolve_hosts.yml has run."""
     variables = cluster.role_vars('director', host)
     variables['ansible_managed'] = 'Ansible managed'
-    variables['director_services'] = cluster.render_json(variables, 'services.json.j2')
+    variables['director_services'] = cluster.director_services(variables)
     variables['director_interfaces'] = cluster.render_json(variables, 'interfaces.json.j2')
     return variables
 

@@ -124,6 +124,11 @@ class Cluster:
         names = (d['role'] if isinstance(d, dict) else d for d in self._load(role, 'meta', 'main.yml').get('dependencies', []))
         return [name.rpartition('.')[2] for name in names]
 
+    def director_services(self, variables):
+        """director_services, as the director role's tasks/read_services.yml sets it."""
+        task = self._load('director', 'tasks', 'read_services.yml')[1]
+        return self.template_value(variables, task['ansible.builtin.set_fact']['director_services'])
+
     def served(self, variables):
         """realserver_served, as the realserver role's tasks/validate.yml sets it."""
         task = self._load('realserver', 'tasks', 'validate.yml')[0]

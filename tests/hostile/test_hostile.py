@@ -154,7 +154,7 @@ def director_files(cluster):
     v = cluster.role_vars('director', 'lvs1')
     cluster.check_arguments('director', v)
     cluster.refuse_on(v, 'validate.json.j2')
-    v['director_services'] = cluster.render_json(v, 'services.json.j2')
+    v['director_services'] = cluster.director_services(v)
     v['director_interfaces'] = cluster.render_json(v, 'interfaces.json.j2')
     cluster.run_fail_tasks('director', 'resolve_hosts.yml', v)
     fwmark = nft_table(cluster, 'ip', v['director_fwmark_table'], cluster.render(v, 'fwmark.nft.j2'))

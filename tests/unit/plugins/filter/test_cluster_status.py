@@ -5,8 +5,8 @@
 
 """cluster_status on realistic readings.
 
-The declared side is the director role's own services.json.j2 rendered by
-Ansible's templar; the IPVS side is the ipvsadm output captured from the lab
+The declared side is the director role's own resolution (cluster_model's
+director_services, which its tasks/read_services.yml calls through a filter); the IPVS side is the ipvsadm output captured from the lab
 kernel (tests/unit/fixtures/*.txt) read by module_utils/ipvs_text.py and
 merged by ipvs_info's own code; addresses, journal lines and sync daemons come
 from tests/unit/fixtures/status/ (README.md there says where each shape comes
@@ -23,12 +23,10 @@ import os
 import pytest
 import yaml
 
-from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar, trust_as_template
-
 from ansible_collections.lvs.cluster.plugins.filter.cluster_status import (
     FilterModule, cluster_status, cluster_status_report, running_sync_daemons, vrrp_states)
 from ansible_collections.lvs.cluster.plugins.module_utils import ipvs_plan, ipvs_text
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import director_services
 from ansible_collections.lvs.cluster.plugins.modules import ipvs_info
 
 TESTS = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -60,12 +58,10 @@ def fixture(*path):
 
 
 def declared(services=None, drained=()):
-    """director_services as the director role resolves them (its template, rendered by Ansible)."""
-    variables = yaml.safe_load(fixture(ROLE, 'defaults', 'main.yml'))
-    variables.update(lvs_vips=VIPS, lvs_virtual_services=services or SERVICES, hostvars=HOSTVARS,
-                     director_drain_files={'files': [{'path': '/etc/lvs-cluster/drain/' + address} for address in drained]})
-    templar = Templar(loader=DataLoader(), variables=variables)
-    return json.loads(templar.template(trust_as_template(fixture(ROLE, 'templates', 'services.json.j2'))))
+    """director_services as the director role resolves them (its cluster model, with its defaults)."""
+    defaults = yaml.safe_load(fixture(ROLE, 'defaults', 'main.yml'))
+    return director_services(services or SERVICES, VIPS, HOSTVARS, defaults['director_health_check_defaults'],
+                             list(drained), 'keepalived')
 
 
 def captured_table(keep=('10.20.0.1', '10.20.0.2', '10.20.0.100')):

@@ -6,7 +6,9 @@
 """cluster_model: realserver_share, what a real server takes from the shared tree
 (every inventory's real servers are checked against the retired Jinja template's
 output in tests/hostile/test_model_examples.py), and nfs_server_errors, the NFS
-server's checks (its hostile values, read back by exportfs, in tests/hostile)."""
+server's checks (its hostile values, read back by exportfs, in tests/hostile), and
+director_services, a director's services (every inventory's files rendered from
+them are compared byte for byte by tests/bgp/render_all.py)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -14,7 +16,8 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.lvs.cluster.plugins.filter.realserver_share import FilterModule
-from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import ModelError, nfs_server_errors, realserver_share
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import (
+    ModelError, director_services, nfs_server_errors, realserver_share)
 
 from ansible.errors import AnsibleFilterError
 
@@ -160,3 +163,61 @@ def test_rw_and_ro_together():
 def test_fixed_ports_in_range():
     assert nfs([], ports={'nfs_server_mountd_port': 0, 'nfs_server_statd_port': 70000, 'nfs_server_lockd_port': 4045}) == [
         'nfs_server_mountd_port: 0 is not a port 1-65535', 'nfs_server_statd_port: 70000 is not a port 1-65535']
+
+
+HEALTH_CHECK_DEFAULTS = {'connect_timeout': 3, 'delay_loop': 6}
+HOSTVARS = {'rs1': {'lvs_realserver_address': '192.168.1.11', 'lvs_realserver_weight': 3},
+            'rs2': {'ansible_facts': {'default_ipv4': {'address': '192.168.1.12'}}},
+            'rs3': {}}
+BGP_VIPS = VIPS + [{'name': 'anycast', 'address': '10.0.0.200', 'announce': 'bgp'}]
+
+
+def director(services, drained=(), rules_owner='keepalived'):
+    return director_services(services, BGP_VIPS, HOSTVARS, HEALTH_CHECK_DEFAULTS, list(drained), rules_owner)
+
+
+def test_real_servers_by_host_take_the_hosts_address_and_weight():
+    resolved = director([service('web', real_servers=['rs1', {'host': 'rs2', 'weight': 2, 'port': 8080}, 'rs3'])])[0]
+    assert resolved['real_servers'] == [
+        {'host': 'rs1', 'address': '192.168.1.11', 'port': 80, 'weight': 3, 'forwarding': 'dr'},
+        {'host': 'rs2', 'address': '192.168.1.12', 'port': 8080, 'weight': 2, 'forwarding': 'dr'},
+        {'host': 'rs3', 'address': None, 'port': 80, 'weight': 1, 'forwarding': 'dr'}]
+
+
+def test_real_servers_by_address_and_a_drained_one_at_weight_0_for_ipvs_only():
+    resolved = director([service('web', real_servers=[{'address': '10.1.1.1', 'weight': 5}, {'address': '10.1.1.2'}])],
+                        drained=['10.1.1.1'])[0]
+    assert [(r['host'], r['weight']) for r in resolved['real_servers']] == [('10.1.1.1', 5), ('10.1.1.2', 1)]
+    assert [r['weight'] for r in resolved['ipvs']['real_servers']] == [0, 1]
+
+
+def test_the_health_check_merges_the_service_over_the_defaults_over_tcp():
+    resolved = director([service('web', health_check={'type': 'http_get', 'delay_loop': 2})])[0]
+    assert resolved['health_check'] == {'type': 'http_get', 'path': '/', 'status_code': 200, 'connect_timeout': 3, 'delay_loop': 2}
+
+
+def test_the_ipvs_shape_of_a_port_service_and_of_a_fwmark_service():
+    port, mark = director([service('web', persistence_timeout='300', persistence_granularity='255.255.255.0'),
+                           service('mark', port=None, fwmark='7', forwarding='nat', rules_owner='ipvsadm')])
+    assert port['ipvs'] == {'name': 'web', 'scheduler': 'wlc', 'forwarding': 'dr', 'state': 'present',
+                            'real_servers': port['ipvs']['real_servers'], 'address': '10.0.0.100', 'port': 80,
+                            'protocol': 'tcp', 'persistence_timeout': 300, 'persistence_netmask': '255.255.255.0'}
+    assert (mark['ipvs']['fwmark'], 'address' in mark['ipvs'], mark['rules_owner'], port['rules_owner']) == (7, False, 'ipvsadm', 'keepalived')
+
+
+def test_a_bgp_vip_defaults_to_mh_with_both_flags_and_says_so():
+    resolved = director([service('any', vip='anycast')])[0]
+    assert (resolved['scheduler'], resolved['ipvs']['scheduler_flags'], resolved['announce']) == ('mh', ['mh-port', 'mh-fallback'], 'bgp')
+    assert (resolved['mh_port'], resolved['mh_fallback']) == (True, True)
+
+
+def test_mh_on_a_vrrp_vip_has_its_flags_off_unless_asked_and_other_schedulers_no_mh_keys():
+    mh, asked, wlc = director([service('a', scheduler='mh'), service('b', scheduler='mh', mh_port=True), service('c')])
+    assert ('scheduler_flags' in mh['ipvs'], mh['mh_port'], mh['mh_fallback']) == (False, False, False)
+    assert asked['ipvs']['scheduler_flags'] == ['mh-port']
+    assert 'mh_port' not in wlc and 'announce' not in wlc
+
+
+def test_the_director_refuses_an_unknown_vip():
+    with pytest.raises(ModelError, match="lvs_virtual_services web: vip 'nope'"):
+        director([service('web', vip='nope')])
