@@ -35,13 +35,7 @@ _value:
   elements: str
 """
 
-
-def floating_addresses(vips):
-    """Every VIP's address, then each one's gateway address where it has one."""
-    vips = vips or []
-    addresses = [vip['address'] for vip in vips if 'address' in vip]
-    gateways = [vip['gateway']['address'] for vip in vips if 'address' in (vip.get('gateway') or {})]
-    return addresses + gateways
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import floating_addresses
 
 
 class FilterModule(object):

@@ -7,8 +7,10 @@
 (lvs_vips, lvs_virtual_services), as plain data. Pure: no I/O, no Ansible; the
 roles reach it through filter plugins and only format what it returns.
 
-So far: a director's services (director_services), a real server's share
-(realserver_share) and the NFS server's checks (nfs_server_errors).
+So far: a director's services (director_services), interfaces
+(director_interfaces) and hosts to gather facts from (director_unresolved_hosts),
+a real server's share (realserver_share) and the NFS server's checks
+(nfs_server_errors).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -244,3 +246,116 @@ def director_services(services, vips, hostvars, health_check_defaults, drained, 
     a drained real server (its address in drained) has weight 0."""
     return [director_service(service, vips, hostvars, health_check_defaults, drained, rules_owner)
             for service in services]
+
+
+def floating_addresses(vips):
+    """Every VIP's address, then each one's gateway address where it has one."""
+    vips = vips or []
+    addresses = [vip['address'] for vip in vips if 'address' in vip]
+    gateways = [vip['gateway']['address'] for vip in vips if 'address' in (vip.get('gateway') or {})]
+    return addresses + gateways
+
+
+def ipv4_number(address):
+    first, second, third, fourth = (int(part) for part in address.split('.'))
+    return ((first * 256 + second) * 256 + third) * 256 + fourth
+
+
+def networks(facts):
+    """The host's IPv4 networks but lo's, from its facts: {name, ip, address, size}."""
+    found = []
+    for name in facts.get('interfaces') or []:
+        ipv4 = (facts.get(re.sub(r'[-.:]', '_', name)) or {}).get('ipv4') or {}
+        if 'address' in ipv4 and 'prefix' in ipv4 and name != 'lo':
+            found.append({'name': name, 'ip': ipv4['address'], 'address': ipv4_number(ipv4['address']),
+                          'size': 2 ** (32 - int(ipv4['prefix']))})
+    return found
+
+
+def holds(network, address):
+    return ipv4_number(address) // network['size'] == network['address'] // network['size']
+
+
+def network_of(nets, address):
+    """The first network holding address, or None."""
+    return next((net for net in nets if holds(net, address)), None)
+
+
+def fallback_address(host_vars):
+    """A peer's address when none is on the network: lvs_director_address, else its default IPv4."""
+    if 'lvs_director_address' in host_vars:
+        return str(host_vars['lvs_director_address']).strip()
+    facts = host_vars.get('ansible_facts') or {}
+    return str((facts.get('default_ipv4') or {}).get('address', '')).strip()
+
+
+def address_on(host_vars, net, floating):
+    """The host's first address on net that is not a VIP or gateway, or ''."""
+    facts = host_vars.get('ansible_facts') or {}
+    return next((a for a in facts.get('all_ipv4_addresses') or [] if a not in floating and holds(net, a)), '')
+
+
+def peer_addresses(net, hostvars, host, peers, floating):
+    """The other directors' addresses on net (else lvs_director_address, else the
+    default IPv4): every one, checked by tasks/resolve_hosts.yml."""
+    addresses = []
+    for peer in peers:
+        if peer != host:
+            host_vars = hostvars[peer] if peer in hostvars else {}
+            addresses.append(((address_on(host_vars, net, floating) if net else '') or fallback_address(host_vars)).strip())
+    return addresses
+
+
+def director_interfaces(vips, facts, hostvars, host, peers, fallback_interface, unicast, bgp):
+    """The director interface of each VIP and of each VIP's gateway, unless the
+    inventory names it: the one whose IPv4 network holds the address (interface
+    order is not stable across boots, a subnet is); a VIP on none of them falls back
+    to fallback_interface, a gateway gets None (the role then stops, naming it).
+    With unicast VRRP, each VIP's advert source here and its peers' addresses on the
+    VIP's network. With bgp (director_bgp, given when the BGP VIPs' second chance is
+    on), second_chance: the other directors' addresses on the network of the first
+    BGP peer, where the gate sends on the flows of a VIP it withdrew."""
+    nets = networks(facts)
+    # A peer's VIPs are not its address: every director holds a BGP VIP on lo,
+    # and a VRRP master its VIP, so either could come first on the network.
+    floating = floating_addresses(vips)
+    resolved = {'vips': {}, 'gateways': {}, 'unicast': {}, 'second_chance': []}
+    for vip in vips:
+        net = network_of(nets, vip['address'])
+        interface = vip['interface'] if 'interface' in vip else ((net or {}).get('name') or fallback_interface)
+        resolved['vips'][vip['name']] = interface
+        if 'gateway' in vip:
+            gateway = vip['gateway']
+            resolved['gateways'][vip['name']] = (gateway['interface'] if 'interface' in gateway
+                                                 else (network_of(nets, gateway['address']) or {}).get('name'))
+        if unicast:
+            vip_net = next((n for n in nets if n['name'] == interface), None)
+            source = vip_net['ip'] if vip_net else fallback_address(hostvars[host])
+            resolved['unicast'][vip['name']] = {'src': source, 'peers': peer_addresses(vip_net, hostvars, host, peers, floating)}
+    if bgp is not None:
+        router = str(((bgp.get('peers') or [{}])[0] or {}).get('address', ''))
+        router_net = network_of(nets, router) if re.match(r'^[0-9]+(\.[0-9]+){3}$', router) else None
+        resolved['second_chance'] = peer_addresses(router_net, hostvars, host, peers, floating)
+    return resolved
+
+
+def has_no_address(host_vars, own_variable):
+    facts = host_vars.get('ansible_facts') or {}
+    return own_variable not in host_vars and 'default_ipv4' not in facts
+
+
+def director_unresolved_hosts(services, hostvars, host, peers, peers_needed):
+    """Inventory hosts whose address the director needs but cannot know yet: real
+    servers without lvs_realserver_address and, when peers_needed (unicast VRRP, the
+    BGP VIPs' second chance), peer directors without lvs_director_address, that
+    have no network facts."""
+    hosts = []
+    for service in services:
+        for entry in service.get('real_servers') or []:
+            name = entry if isinstance(entry, str) else entry.get('host', '')
+            if name and name in hostvars and name not in hosts and has_no_address(hostvars[name], 'lvs_realserver_address'):
+                hosts.append(name)
+    if peers_needed:
+        hosts += [peer for peer in peers if peer != host and peer in hostvars and peer not in hosts
+                  and has_no_address(hostvars[peer], 'lvs_director_address')]
+    return hosts

@@ -35,7 +35,7 @@ def director_variables(cluster, host):
     variables = cluster.role_vars('director', host)
     variables['ansible_managed'] = 'Ansible managed'
     variables['director_services'] = cluster.director_services(variables)
-    variables['director_interfaces'] = cluster.render_json(variables, 'interfaces.json.j2')
+    variables['director_interfaces'] = cluster.director_interfaces(variables)
     return variables
 
 

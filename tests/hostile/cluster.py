@@ -129,6 +129,11 @@ class Cluster:
         task = self._load('director', 'tasks', 'read_services.yml')[1]
         return self.template_value(variables, task['ansible.builtin.set_fact']['director_services'])
 
+    def director_interfaces(self, variables):
+        """director_interfaces, as the director role's tasks/resolve_hosts.yml sets it."""
+        task = next(t for t in self._load('director', 'tasks', 'resolve_hosts.yml') if 'director_interfaces' in t.get('ansible.builtin.set_fact', {}))
+        return self.template_value(variables, task['ansible.builtin.set_fact']['director_interfaces'])
+
     def served(self, variables):
         """realserver_served, as the realserver role's tasks/validate.yml sets it."""
         task = self._load('realserver', 'tasks', 'validate.yml')[0]

@@ -155,7 +155,7 @@ def director_files(cluster):
     cluster.check_arguments('director', v)
     cluster.refuse_on(v, 'validate.json.j2')
     v['director_services'] = cluster.director_services(v)
-    v['director_interfaces'] = cluster.render_json(v, 'interfaces.json.j2')
+    v['director_interfaces'] = cluster.director_interfaces(v)
     cluster.run_fail_tasks('director', 'resolve_hosts.yml', v)
     fwmark = nft_table(cluster, 'ip', v['director_fwmark_table'], cluster.render(v, 'fwmark.nft.j2'))
     firewall = cluster.render_json(v, 'firewall.json.j2')

@@ -29,7 +29,7 @@ VIPS = [
 
 def unicast_of(cluster, host):
     variables = cluster.role_vars('director', host)
-    return cluster.render_json(variables, 'interfaces.json.j2')['unicast']['web']
+    return cluster.director_interfaces(variables)['unicast']['web']
 
 
 def own_address(cluster, host):

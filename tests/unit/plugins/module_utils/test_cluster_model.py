@@ -17,7 +17,7 @@ import pytest
 
 from ansible_collections.lvs.cluster.plugins.filter.realserver_share import FilterModule
 from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import (
-    ModelError, director_services, nfs_server_errors, realserver_share)
+    ModelError, director_interfaces, director_services, director_unresolved_hosts, nfs_server_errors, realserver_share)
 
 from ansible.errors import AnsibleFilterError
 
@@ -221,3 +221,57 @@ def test_mh_on_a_vrrp_vip_has_its_flags_off_unless_asked_and_other_schedulers_no
 def test_the_director_refuses_an_unknown_vip():
     with pytest.raises(ModelError, match="lvs_virtual_services web: vip 'nope'"):
         director([service('web', vip='nope')])
+
+
+def facts(*nets):
+    """Network facts with interfaces (name, address, prefix)."""
+    found = {'interfaces': ['lo'] + [name for name, _a, _p in nets], 'lo': {'ipv4': {'address': '127.0.0.1', 'prefix': '8'}},
+             'all_ipv4_addresses': [address for _n, address, _p in nets]}
+    for name, address, prefix in nets:
+        found[name.replace('.', '_')] = {'ipv4': {'address': address, 'prefix': str(prefix)}}
+    return found
+
+
+PEERS = {'lvs1': {'ansible_facts': facts(('eth0', '10.0.0.11', 24), ('eth1', '192.168.1.1', 24))},
+         'lvs2': {'ansible_facts': dict(facts(('eth0', '10.0.0.100', 24), ('eth0.2', '10.0.0.12', 24)),
+                                        default_ipv4={'address': '10.0.0.100'})},
+         'lvs3': {'lvs_director_address': ' 172.16.0.13 ', 'ansible_facts': facts(('eth9', '172.16.0.13', 16))}}
+
+
+def interfaces(vips, unicast=False, bgp=None):
+    return director_interfaces(vips, PEERS['lvs1']['ansible_facts'], PEERS, 'lvs1', ['lvs1', 'lvs2', 'lvs3'], 'eth7', unicast, bgp)
+
+
+def test_a_vip_takes_the_interface_of_its_subnet_else_the_fallback_unless_named():
+    found = interfaces([{'name': 'a', 'address': '10.0.0.100'}, {'name': 'b', 'address': '192.168.1.50'},
+                        {'name': 'c', 'address': '203.0.113.1'}, {'name': 'd', 'address': '10.0.0.101', 'interface': 'eth5'}])
+    assert found['vips'] == {'a': 'eth0', 'b': 'eth1', 'c': 'eth7', 'd': 'eth5'}
+    assert found['gateways'] == {} and found['unicast'] == {} and found['second_chance'] == []
+
+
+def test_a_gateway_on_no_network_has_no_interface():
+    found = interfaces([{'name': 'a', 'address': '10.0.0.100', 'gateway': {'address': '192.168.1.254'}},
+                        {'name': 'b', 'address': '10.0.0.101', 'gateway': {'address': '198.51.100.1'}}])
+    assert found['gateways'] == {'a': 'eth1', 'b': None}
+
+
+def test_unicast_peers_by_their_address_on_the_vips_network_not_a_vip_they_hold():
+    found = interfaces([{'name': 'a', 'address': '10.0.0.100'}, {'name': 'c', 'address': '203.0.113.1'}], unicast=True)
+    # lvs2 holds the VIP 10.0.0.100 first on eth0; lvs3 is on no such network: its lvs_director_address, stripped.
+    assert found['unicast'] == {'a': {'src': '10.0.0.11', 'peers': ['10.0.0.12', '172.16.0.13']},
+                                'c': {'src': '', 'peers': ['10.0.0.100', '172.16.0.13']}}
+
+
+def test_second_chance_peers_on_the_first_bgp_peers_network():
+    bgp = {'peers': [{'address': '10.0.0.1'}, {'address': '192.168.1.1'}]}
+    assert interfaces([{'name': 'a', 'address': '10.0.0.100'}], bgp=bgp)['second_chance'] == ['10.0.0.12', '172.16.0.13']
+    assert interfaces([], bgp={'peers': []})['second_chance'] == ['10.0.0.100', '172.16.0.13']
+
+
+def test_unresolved_hosts_are_those_without_address_variable_or_facts():
+    hostvars = {'rs1': {}, 'rs2': {'lvs_realserver_address': '10.1.1.2'}, 'rs3': {'ansible_facts': {'default_ipv4': {'address': 'x'}}},
+                'lvs1': {}, 'lvs2': {}, 'lvs3': {'lvs_director_address': '10.0.0.13'}}
+    services = [{'real_servers': ['rs1', {'host': 'rs2'}, {'address': '10.1.1.9'}, 'rs3', 'elsewhere']},
+                {'real_servers': [{'host': 'rs1'}]}]
+    assert director_unresolved_hosts(services, hostvars, 'lvs1', ['lvs1', 'lvs2', 'lvs3'], False) == ['rs1']
+    assert director_unresolved_hosts(services, hostvars, 'lvs1', ['lvs1', 'lvs2', 'lvs3'], True) == ['rs1', 'lvs2']
