@@ -9,7 +9,8 @@ roles reach it through filter plugins and only format what it returns.
 
 So far: a director's services (director_services), interfaces
 (director_interfaces) and hosts to gather facts from (director_unresolved_hosts),
-a real server's share (realserver_share) and the NFS server's checks
+a real server's share (realserver_share), what the input filters of both admit
+(director_firewall, realserver_firewall) and the NFS server's checks
 (nfs_server_errors).
 """
 
@@ -359,3 +360,37 @@ def director_unresolved_hosts(services, hostvars, host, peers, peers_needed):
         hosts += [peer for peer in peers if peer != host and peer in hostvars and peer not in hosts
                   and has_no_address(hostvars[peer], 'lvs_director_address')]
     return hosts
+
+
+def director_firewall(services, sync_daemon, bgp_peers, other_directors):
+    """What a director's input filter admits, for lvs.cluster.nft_table: the ports of
+    every present service by protocol (a fwmark service's ports; one without ports is
+    marked, so opened, by the operator's own rules), VRRP and, with the sync daemon,
+    UDP 8848 from the other directors only, and BGP and single-hop BFD from bgp_peers
+    (the peers' addresses when the director announces BGP VIPs)."""
+    accept = []
+    for service in services:
+        ports = [service['port']] if service['port'] is not None else service['ports']
+        if service['state'] == 'present' and ports:
+            accept.append({'protocol': service['protocol'], 'ports': ports, 'comment': 'lvs_virtual_services ' + service['name']})
+    accept.append({'protocol': 112, 'from': 'directors', 'comment': 'VRRP from director_vrrp_peers'})
+    if sync_daemon:
+        accept.append({'protocol': 'udp', 'ports': [8848], 'from': 'directors', 'comment': 'IPVS sync daemon (director_sync_daemon)'})
+    if bgp_peers:
+        accept += [{'protocol': 'tcp', 'ports': [179], 'from': 'bgp_peers', 'comment': 'BGP from director_bgp.peers'},
+                   {'protocol': 'udp', 'ports': [3784], 'from': 'bgp_peers', 'comment': 'BFD from director_bgp.peers'}]
+    return {'accept': accept, 'host_sets': {'directors': list(other_directors)},
+            'address_sets': {'bgp_peers': list(bgp_peers)} if bgp_peers else {}}
+
+
+def realserver_firewall(served, web_server, listen_ports, directors):
+    """What a real server's input filter admits, for lvs.cluster.nft_table: what it
+    serves (realserver_share's accept: each service's real-server port, which is what
+    arrives under NAT, and its health-check port), the web server's listen ports, and
+    for tunnelling services IPIP from the directors only."""
+    accept = list(served['accept'])
+    if web_server != 'none':
+        accept.append({'protocol': 'tcp', 'ports': listen_ports, 'comment': 'realserver_web_ports, realserver_tls_ports'})
+    if served['tun_vips']:
+        accept.append({'protocol': 4, 'from': 'directors', 'comment': 'IPIP from the directors (forwarding tun)'})
+    return {'accept': accept, 'host_sets': {'directors': list(directors)} if served['tun_vips'] else {}}

@@ -134,13 +134,22 @@ class Cluster:
         task = next(t for t in self._load('director', 'tasks', 'resolve_hosts.yml') if 'director_interfaces' in t.get('ansible.builtin.set_fact', {}))
         return self.template_value(variables, task['ansible.builtin.set_fact']['director_interfaces'])
 
+    def firewall_policy(self, role, variables):
+        """nft_table_policy, as role's tasks/main.yml passes it to lvs.cluster.nft_table's firewall entry point."""
+        task = next(t for t in self._load(role, 'tasks', 'main.yml')
+                    if t.get('ansible.builtin.include_role', {}).get('tasks_from') == 'firewall')
+        scope = dict(variables, **task['vars'])   # task vars are templated when used, as in a play
+        return self.template_value(scope, scope['nft_table_policy'])
+
     def served(self, variables):
         """realserver_served, as the realserver role's tasks/validate.yml sets it."""
         task = self._load('realserver', 'tasks', 'validate.yml')[0]
         return self.template_value(variables, task['ansible.builtin.set_fact']['realserver_served'])
 
     def template_value(self, variables, expression):
-        return Templar(loader=self.loader, variables=variables).template(trust_as_template(expression))
+        """expression templated; a dict or list from a role's file is templated leaf by leaf (trusted on load)."""
+        trusted = trust_as_template(expression) if isinstance(expression, str) else expression
+        return Templar(loader=self.loader, variables=variables).template(trusted)
 
     def render(self, variables, template):
         """A template of the role as ansible.builtin.template writes it."""

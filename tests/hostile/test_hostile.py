@@ -158,7 +158,7 @@ def director_files(cluster):
     v['director_interfaces'] = cluster.director_interfaces(v)
     cluster.run_fail_tasks('director', 'resolve_hosts.yml', v)
     fwmark = nft_table(cluster, 'ip', v['director_fwmark_table'], cluster.render(v, 'fwmark.nft.j2'))
-    firewall = cluster.render_json(v, 'firewall.json.j2')
+    firewall = cluster.firewall_policy('director', v)
     return v, {
         'keepalived.conf': cluster.render(v, 'keepalived.conf.j2'),
         'sorry-site.conf': cluster.render(v, 'sorry-site.conf.j2'),

@@ -17,7 +17,8 @@ import pytest
 
 from ansible_collections.lvs.cluster.plugins.filter.realserver_share import FilterModule
 from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import (
-    ModelError, director_interfaces, director_services, director_unresolved_hosts, nfs_server_errors, realserver_share)
+    ModelError, director_firewall, director_interfaces, director_services, director_unresolved_hosts, nfs_server_errors,
+    realserver_firewall, realserver_share)
 
 from ansible.errors import AnsibleFilterError
 
@@ -275,3 +276,26 @@ def test_unresolved_hosts_are_those_without_address_variable_or_facts():
                 {'real_servers': [{'host': 'rs1'}]}]
     assert director_unresolved_hosts(services, hostvars, 'lvs1', ['lvs1', 'lvs2', 'lvs3'], False) == ['rs1']
     assert director_unresolved_hosts(services, hostvars, 'lvs1', ['lvs1', 'lvs2', 'lvs3'], True) == ['rs1', 'lvs2']
+
+
+def test_a_directors_firewall_admits_service_ports_vrrp_sync_and_bgp_from_their_peers_only():
+    services = director([service('web'), service('mark', port=None, fwmark=1, ports=[80, 443]),
+                         service('own', port=None, fwmark=2), service('old', state='absent', port=8080)])
+    policy = director_firewall(services, True, ['10.99.1.1'], ['lvs2'])
+    assert [(rule['protocol'], rule.get('ports'), rule.get('from')) for rule in policy['accept']] == [
+        ('tcp', [80], None), ('tcp', [80, 443], None), (112, None, 'directors'), ('udp', [8848], 'directors'),
+        ('tcp', [179], 'bgp_peers'), ('udp', [3784], 'bgp_peers')]
+    assert (policy['host_sets'], policy['address_sets']) == ({'directors': ['lvs2']}, {'bgp_peers': ['10.99.1.1']})
+    plain = director_firewall(services, False, [], ['lvs2'])
+    assert (len(plain['accept']), plain['address_sets']) == (3, {})
+
+
+def test_a_real_servers_firewall_admits_what_it_serves_its_web_ports_and_ipip_from_directors_when_tunnelling():
+    served = share([service('web'), service('t', vip='tunnel', forwarding='tun', port=8080)])
+    policy = realserver_firewall(served, 'nginx', [80, 8080, 443], ['lvs1', 'lvs2'])
+    assert [rule['comment'] for rule in policy['accept']] == [
+        'lvs_virtual_services web', 'lvs_virtual_services t', 'realserver_web_ports, realserver_tls_ports',
+        'IPIP from the directors (forwarding tun)']
+    assert policy['host_sets'] == {'directors': ['lvs1', 'lvs2']}
+    no_web = realserver_firewall(share([service('web')]), 'none', [80], ['lvs1'])
+    assert no_web == {'accept': [{'protocol': 'tcp', 'ports': [80], 'comment': 'lvs_virtual_services web'}], 'host_sets': {}}
