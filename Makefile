@@ -28,13 +28,14 @@ export ANSIBLE_CALLBACKS_ENABLED := ansible.posix.profile_tasks
 # (community.docker's default timeout is 60 s).
 export DOCKER_TIMEOUT := 300
 
-.PHONY: help venv check lint changelog docs-lint docs galaxy unit examples hostile monitoring bgp sanity build test molecule demo demo-clean lab-up lab-down lab-status fixtures
+.PHONY: help venv check lint changelog docs-lint docs galaxy unit examples hostile monitoring bgp sanity build test molecule model demo demo-clean lab-up lab-down lab-status fixtures
 
 help:
 	@echo "make demo        lab up, roll out the lab cluster, show traffic through the VIP"
 	@echo "make test        lint, unit, ansible-test sanity, every Molecule scenario on the lab"
 	@echo "make check       lint, changelog, docs and Galaxy import checks, unit tests, example inventories (minutes, no lab)"
 	@echo "make docs        HTML docs of the modules, filters and roles in $(DOCS_DIR)/build/html"
+	@echo "make model INV=inventories/examples/dr   what the roles make of an inventory, per host (no host contacted)"
 	@echo "make lab-up | lab-down | lab-status"
 	@echo "make fixtures    re-capture ipvsadm output from the lab kernel"
 
@@ -118,6 +119,12 @@ monitoring: venv
 # real FRR in network namespaces of its own (as root; FRR unpacked by tests/bgp/tools.sh).
 bgp: venv
 	LVS_FRR_ROOT=$$(tests/bgp/tools.sh) LVS_HOSTILE_ROOT=$$(tests/hostile/tools.sh) pytest -q -s -p no:cacheprovider tests/bgp
+
+# What the roles make of the inventory INV, per host: the cluster model's resolution
+# (tools/model; facts made up, no host contacted).
+model: venv
+	@[ -n "$(INV)" ] || { echo "make model INV=<inventory directory>"; exit 2; }
+	python tools/model $(INV)
 
 # Every inventory in inventories/examples lists and passes site.yml --syntax-check.
 examples: venv
