@@ -37,19 +37,7 @@ _value:
   type: str
 """
 
-from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import CONTROL
-
-
-def keepalived_quotable(value):
-    """Why value cannot be one keepalived word of a line read without escapes ('' if it can)."""
-    value = str(value)
-    if '"' in value:
-        return 'contains a double quote'
-    if CONTROL.search(value):
-        return 'contains a control character (newline, tab, ...)'
-    if value.endswith('\\'):
-        return 'ends with a backslash'
-    return ''
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import keepalived_quotable
 
 
 class FilterModule(object):

@@ -37,7 +37,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.lvs.cluster.plugins.filter.keepalived_escaped import PLAIN_WORD
-from ansible_collections.lvs.cluster.plugins.filter.keepalived_quotable import keepalived_quotable
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import keepalived_quotable
 
 
 def keepalived_word(value):

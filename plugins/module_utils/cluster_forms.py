@@ -149,3 +149,15 @@ def form_errors(checks):
     """One message per [value, form, name(, 'secret')] whose value is not of its form."""
     return [message(c[2], c[0], c[1], list(c[3:]) == ['secret'])
             for c in checks if c[0] is not None and not is_form(c[0], c[1])]
+
+
+def keepalived_quotable(value):
+    """Why value cannot be one keepalived word of a line read without escapes ('' if it can)."""
+    value = str(value)
+    if '"' in value:
+        return 'contains a double quote'
+    if CONTROL.search(value):
+        return 'contains a control character (newline, tab, ...)'
+    if value.endswith('\\'):
+        return 'ends with a backslash'
+    return ''

@@ -7,7 +7,7 @@
 (lvs_vips, lvs_virtual_services), as plain data. Pure: no I/O, no Ansible; the
 roles reach it through filter plugins and only format what it returns.
 
-So far: a director's services (director_services), interfaces
+So far: a director's checks (director_errors), services (director_services), interfaces
 (director_interfaces) and hosts to gather facts from (director_unresolved_hosts),
 a real server's share (realserver_share), what the input filters of both admit
 (director_firewall, realserver_firewall) and the NFS server's checks
@@ -20,7 +20,7 @@ __metaclass__ = type
 import json
 import re
 
-from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import form_errors
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import form_errors, is_form, keepalived_quotable, message
 
 # keepalived checkers that reach the real server, by the transport they use.
 CHECK_PROTOCOLS = {'tcp': 'tcp', 'http_get': 'tcp', 'ssl_get': 'tcp', 'udp': 'udp'}
@@ -394,3 +394,225 @@ def realserver_firewall(served, web_server, listen_ports, directors):
     if served['tun_vips']:
         accept.append({'protocol': 4, 'from': 'directors', 'comment': 'IPIP from the directors (forwarding tun)'})
     return {'accept': accept, 'host_sets': {'directors': list(directors)} if served['tun_vips'] else {}}
+
+
+def field_errors(values, form, name):
+    """One message per value of values not of form; name is formatted with {index}."""
+    return [message(name.format(index=index), value, form) for index, value in enumerate(values) if not is_form(value, form)]
+
+
+def director_form_errors(tree, settings, hostvars):
+    """Every value the director writes as it is into keepalived.conf, the fwmark table and
+    its unit or the sorry site, against its closed form."""
+    errors = form_errors([[settings[name], form, 'director_' + name] for name, form in (
+        ('router_id', 'hostname'), ('notification_email_from', 'email'), ('smtp_server', 'hostname'),
+        ('smtp_connect_timeout', 'uint'), ('script_user', 'identifier'), ('drain_dir', 'abs_path'),
+        ('ipvs_owned_file', 'abs_path'), ('fwmark_rules_file', 'abs_path'), ('fwmark_unit', 'identifier'),
+        ('vrrp_interface', 'interface'), ('vrrp_priority_master', 'uint'), ('vrrp_priority_backup', 'uint'),
+        ('sorry_server_port', 'port'), ('sorry_root', 'abs_path'))])
+    errors = form_errors([[settings['host'], 'identifier', 'inventory_hostname']]) + errors
+    errors += field_errors(settings['notification_email'], 'email', 'director_notification_email[{index}]')
+    for index, script in enumerate(settings['vrrp_scripts']):
+        where = 'director_vrrp_scripts[%d]' % index
+        errors += form_errors([[script['name'], 'identifier', where + '.name']]
+                              + [[script.get(key), form, '%s.%s' % (where, key)] for key, form in (
+                                  ('interval', 'uint'), ('timeout', 'uint'), ('fall', 'uint'), ('rise', 'uint'),
+                                  ('weight', 'int'), ('user', 'identifier'))])
+    for index, vip in enumerate(tree['vips']):
+        errors += vip_form_errors(vip, 'lvs_vips[%d]' % index)
+    for index, service in enumerate(tree['services']):
+        errors += service_form_errors(service, 'lvs_virtual_services[%d]' % index, settings['health_check_defaults'], hostvars)
+    return errors
+
+
+def vip_form_errors(vip, where):
+    gateway = vip.get('gateway') or {}
+    errors = form_errors([[vip['name'], 'identifier', where + '.name'], [vip['address'], 'ipv4', where + '.address'],
+                          [vip.get('interface'), 'interface', where + '.interface'],
+                          [vip.get('label'), 'interface', where + '.label'],
+                          [gateway.get('address'), 'ipv4', where + '.gateway.address'],
+                          [gateway.get('interface'), 'interface', where + '.gateway.interface'],
+                          [vip.get('preempt_delay'), 'uint', where + '.preempt_delay']])
+    errors += field_errors(vip.get('track_interfaces') or [], 'interface', where + '.track_interfaces[{index}]')
+    errors += field_errors(vip.get('track_scripts') or [], 'identifier', where + '.track_scripts[{index}]')
+    errors += field_errors(list((vip.get('priorities') or {}).values()), 'uint', where + '.priorities')
+    problem = keepalived_quotable(vip['auth_pass']) if 'auth_pass' in vip else ''
+    if problem:
+        errors.append('%s.auth_pass: the password %s, which keepalived.conf cannot hold' % (where, problem))
+    return errors
+
+
+def service_form_errors(service, where, health_check_defaults, hostvars):
+    check = dict(health_check_defaults)
+    check.update(service.get('health_check') or {})
+    sorry = service.get('sorry_server') or {}
+    errors = form_errors([[service['name'], 'identifier', where + '.name']]
+                         + [[service.get(key), form, '%s.%s' % (where, key)] for key, form in (
+                             ('port', 'port'), ('fwmark', 'uint'), ('persistence_timeout', 'uint'),
+                             ('persistence_granularity', 'ipv4_netmask'))]
+                         + [[sorry.get('address'), 'ipv4', where + '.sorry_server.address'],
+                            [sorry.get('port'), 'port', where + '.sorry_server.port']]
+                         + [[check.get(key), form, '%s.health_check.%s' % (where, key)] for key, form in (
+                             ('delay_loop', 'uint'), ('connect_timeout', 'uint'), ('retry', 'uint'),
+                             ('delay_before_retry', 'uint'), ('path', 'url_path'), ('status_code', 'uint'),
+                             ('digest', 'md5'), ('virtualhost', 'hostname'), ('port', 'port'), ('payload', 'hex'),
+                             ('misc_timeout', 'uint'))])
+    errors += field_errors(service.get('ports') or [], 'port', where + '.ports[{index}]')
+    entries = [entry for entry in service.get('real_servers') or [] if isinstance(entry, (dict, str))]
+    for index, entry in enumerate(entries):
+        real_where = '%s.real_servers[%d]' % (where, index)
+        host = entry if isinstance(entry, str) else entry.get('host')
+        host_vars = (hostvars[host] if host in hostvars else {}) if host is not None else {}
+        errors += form_errors([
+            [entry.get('address') if isinstance(entry, dict) else None, 'ipv4', real_where + '.address'],
+            [host_vars.get('lvs_realserver_address'), 'ipv4', 'lvs_realserver_address of %s (%s)' % (host, real_where)],
+            [host_vars.get('lvs_realserver_weight'), 'uint', 'lvs_realserver_weight of %s (%s)' % (host, real_where)]])
+    return errors
+
+
+def as_float(value):
+    """Jinja's float filter: the number, else 0.0."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def director_errors(tree, settings, hostvars):
+    """The director's checks of the shared tree that argument_specs cannot express, one
+    message per fault naming the variable. First every value written as it is into a
+    file, against its closed form; the cross-field checks run only once those pass, as
+    they read the values as addresses and numbers. tree: {vips, services, rules_owner};
+    settings: the director_* values they involve, and this host's name and facts."""
+    errors = director_form_errors(tree, settings, hostvars)
+    if errors:
+        return errors
+    vips, services = tree['vips'], tree['services']
+    vip_names = [vip['name'] for vip in vips]
+    interfaces = director_interfaces(vips, settings['facts'], hostvars, settings['host'], settings['vrrp_peers'],
+                                     settings['vrrp_interface'], settings['vrrp_unicast'], settings['second_chance'])
+    if not vips:
+        errors.append('lvs_vips is empty: a director needs at least one VIP')
+    for index, vip in enumerate(vips):
+        errors += vip_errors(vip, 'lvs_vips[%d] (%s)' % (index, vip['name']), vips, interfaces, settings)
+    owners = []
+    service_names = [service['name'] for service in services]
+    for index, service in enumerate(services):
+        where = 'lvs_virtual_services[%d] (%s)' % (index, service['name'])
+        if service_names.count(service['name']) > 1:
+            errors.append(where + ': name is used more than once')
+        if service['vip'] not in vip_names:
+            errors.append('%s: vip %s is not a name in lvs_vips (%s)' % (where, service['vip'], ', '.join(vip_names)))
+        owner = service.get('rules_owner', tree['rules_owner'])
+        owners.append(owner)
+        errors += service_errors(service, where, owner, hostvars)
+    return errors + director_setting_errors(tree, settings, owners, vip_names)
+
+
+def vip_errors(vip, where, vips, interfaces, settings):
+    errors = []
+    if [v['name'] for v in vips].count(vip['name']) > 1:
+        errors.append(where + ': name is used more than once')
+    bgp = vip.get('announce', 'vrrp') == 'bgp'
+    # A BGP VIP has no VRRP instance: the checks below are VRRP's (bgp_errors has its own).
+    if not bgp and not 1 <= as_int(vip.get('virtual_router_id')) <= 255:
+        errors.append(where + ': virtual_router_id must be 1-255')
+    if not 1 <= as_int(vip.get('prefix', 32)) <= 32:
+        errors.append(where + ': prefix must be 1-32')
+    if vip.get('announce', 'vrrp') != 'vrrp':
+        return errors
+    interface = interfaces['vips'][vip['name']]
+    same_id = [v['name'] for v in vips if 'virtual_router_id' in v and v['virtual_router_id'] == vip.get('virtual_router_id')]
+    if [interfaces['vips'][name] for name in same_id].count(interface) > 1:
+        errors.append('%s: virtual_router_id %s is used twice on %s' % (where, vip.get('virtual_router_id'), interface))
+    if 'master' in vip and vip['master'] not in settings['vrrp_peers']:
+        errors.append('%s: master %s is not in director_vrrp_peers %s' % (where, vip['master'], ','.join(settings['vrrp_peers'])))
+    if 'auth_pass' in vip and vip.get('auth_type', settings['vrrp_auth_type']) == 'PASS' and len(str(vip['auth_pass'])) > 8:
+        errors.append(where + ': auth_pass is longer than 8 characters (VRRP PASS truncates it)')
+    if 'auth_pass' in vip and as_int(settings['vrrp_version']) == 3:
+        errors.append(where + ': VRRPv3 has no authentication; drop auth_pass or use director_vrrp_version 2')
+    advert = as_float(vip.get('advert_int', settings['vrrp_advert_int']))
+    if as_int(settings['vrrp_version']) == 2 and advert != as_int(advert):
+        errors.append('%s: advert_int %s needs director_vrrp_version 3 (VRRPv2 counts whole seconds)' % (where, advert))
+    script_names = [script['name'] for script in settings['vrrp_scripts']]
+    errors += ['%s: track_scripts names %s, which is not in director_vrrp_scripts' % (where, name)
+               for name in vip.get('track_scripts') or [] if name not in script_names]
+    return errors
+
+
+def service_errors(service, where, owner, hostvars):
+    errors = []
+    if ('port' in service) == ('fwmark' in service):
+        errors.append(where + ': give exactly one of port and fwmark')
+    if 'port' in service and not 1 <= as_int(service['port']) <= 65535:
+        errors.append(where + ': port must be 1-65535')
+    if 'fwmark' in service and not 1 <= as_int(service['fwmark']) <= 4294967295:
+        errors.append(where + ': fwmark must be 1-4294967295')
+    if 'persistence_timeout' in service and as_int(service['persistence_timeout']) < 1:
+        errors.append(where + ': persistence_timeout must be at least 1 (leave it out for none)')
+    if 'ports' in service and 'fwmark' not in service:
+        errors.append(where + ': ports is for firewall-mark services; give fwmark too, or port alone')
+    errors += ['%s: ports entry %s must be 1-65535' % (where, port) for port in service.get('ports') or [] if not 1 <= port <= 65535]
+    check = service.get('health_check') or {}
+    check_type, protocol = check.get('type', 'tcp'), service.get('protocol', 'tcp')
+    if check_type == 'udp' and protocol != 'udp':
+        errors.append(where + ': health_check type udp needs protocol udp')
+    elif protocol == 'udp' and check_type in ('tcp', 'http_get', 'ssl_get'):
+        errors.append('%s: health_check type %s cannot check a udp service; use udp, misc or none' % (where, check_type))
+    if 'fwmark' in service and check_type in ('tcp', 'http_get', 'ssl_get', 'udp') and 'port' not in check:
+        errors.append(where + ': a firewall-mark service has no port to check; set health_check.port')
+    if 'fwmark' in service and 'port' in (service.get('sorry_server') or {}):
+        errors.append(where + ': sorry_server.port cannot be set on a firewall-mark service (keepalived refuses it)')
+    if check_type == 'misc' and not str(check.get('misc_path', '')).startswith('/'):
+        errors.append(where + ': health_check.misc_path must start with an absolute path')
+    if 'sorry_server' in service and owner == 'ipvsadm':
+        errors.append(where + ': sorry_server needs keepalived as rules owner')
+    if isinstance(service.get('real_servers'), str):
+        return errors + [where + ': real_servers must be a list']
+    for index, entry in enumerate(service.get('real_servers') or []):
+        errors += real_server_errors(entry, '%s.real_servers[%d]' % (where, index), hostvars)
+    return errors
+
+
+def is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def real_server_errors(entry, where, hostvars):
+    if isinstance(entry, str):
+        return [] if entry in hostvars else ['%s: %s is not an inventory host' % (where, entry)]
+    if not isinstance(entry, dict):
+        return [where + ': must be an inventory hostname or a dict {host|address, port, weight}']
+    errors = []
+    unknown = [key for key in entry if key not in ('host', 'address', 'port', 'weight')]
+    if unknown:
+        errors.append('%s: unknown keys %s (host, address, port, weight)' % (where, ', '.join(unknown)))
+    if ('host' in entry) == ('address' in entry):
+        errors.append(where + ': give exactly one of host and address')
+    elif 'host' in entry and entry['host'] not in hostvars:
+        errors.append('%s: host %s is not an inventory host' % (where, entry['host']))
+    if 'weight' in entry and not (is_number(entry['weight']) and 0 <= entry['weight'] <= 65535):
+        errors.append(where + ': weight must be an integer 0-65535')
+    if 'port' in entry and not (is_number(entry['port']) and 0 <= entry['port'] <= 65535):
+        errors.append(where + ': port must be an integer 0-65535')
+    return errors
+
+
+def director_setting_errors(tree, settings, owners, vip_names):
+    errors = []
+    if settings['ipvs_purge'] and 'keepalived' in owners:
+        errors.append('director_ipvs_purge: true would remove the services keepalived owns;'
+                      ' use it only when every service has rules owner ipvsadm')
+    errors += ['director_vrrp_scripts[%d] (%s): script must start with an absolute path' % (index, script['name'])
+               for index, script in enumerate(settings['vrrp_scripts']) if not script['script'].startswith('/')]
+    uses_scripts = (settings['vrrp_scripts'] or any('notify' in vip for vip in tree['vips'])
+                    or any((service.get('health_check') or {}).get('type') == 'misc' for service in tree['services']))
+    if uses_scripts and not settings['script_security']:
+        errors.append('director_script_security is false but track/notify/misc scripts are configured: keepalived refuses'
+                      ' them ("SECURITY VIOLATION"); set director_script_security: true')
+    sync_vip = settings['sync_daemon_vip']
+    if settings['sync_daemon'] and sync_vip in settings['bgp_vip_names']:
+        errors.append('director_sync_daemon_vip: %s is announced by BGP; the sync daemon follows a VRRP VIP' % sync_vip)
+    if settings['sync_daemon'] and sync_vip not in vip_names:
+        errors.append('director_sync_daemon_vip: %s is not a name in lvs_vips (%s)' % (sync_vip, ', '.join(vip_names)))
+    return errors

@@ -153,7 +153,7 @@ def director_files(cluster):
     """What the director role writes on lvs1, after its checks, as tasks/main.yml runs them."""
     v = cluster.role_vars('director', 'lvs1')
     cluster.check_arguments('director', v)
-    cluster.refuse_on(v, 'validate.json.j2')
+    cluster.run_fail_tasks('director', 'validate.yml', v)
     v['director_services'] = cluster.director_services(v)
     v['director_interfaces'] = cluster.director_interfaces(v)
     cluster.run_fail_tasks('director', 'resolve_hosts.yml', v)

@@ -17,7 +17,7 @@ import pytest
 
 from ansible_collections.lvs.cluster.plugins.filter.realserver_share import FilterModule
 from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import (
-    ModelError, director_firewall, director_interfaces, director_services, director_unresolved_hosts, nfs_server_errors,
+    ModelError, director_errors, director_firewall, director_interfaces, director_services, director_unresolved_hosts, nfs_server_errors,
     realserver_firewall, realserver_share)
 
 from ansible.errors import AnsibleFilterError
@@ -299,3 +299,80 @@ def test_a_real_servers_firewall_admits_what_it_serves_its_web_ports_and_ipip_fr
     assert policy['host_sets'] == {'directors': ['lvs1', 'lvs2']}
     no_web = realserver_firewall(share([service('web')]), 'none', [80], ['lvs1'])
     assert no_web == {'accept': [{'protocol': 'tcp', 'ports': [80], 'comment': 'lvs_virtual_services web'}], 'host_sets': {}}
+
+
+SETTINGS = {
+    'host': 'lvs1', 'facts': PEERS['lvs1']['ansible_facts'], 'router_id': 'lvs1', 'notification_email': [],
+    'notification_email_from': 'lvs@example.com', 'smtp_server': '127.0.0.1', 'smtp_connect_timeout': 30,
+    'script_user': 'root', 'script_security': True, 'drain_dir': '/etc/lvs-cluster/drain',
+    'ipvs_owned_file': '/etc/lvs-cluster/owned', 'ipvs_purge': False, 'fwmark_rules_file': '/etc/lvs-cluster/fwmark.nft',
+    'fwmark_unit': 'lvs-fwmark', 'sorry_server_port': 8080, 'sorry_root': '/var/www/sorry',
+    'health_check_defaults': HEALTH_CHECK_DEFAULTS, 'vrrp_interface': 'eth0', 'vrrp_peers': ['lvs1', 'lvs2'],
+    'vrrp_priority_master': 150, 'vrrp_priority_backup': 100, 'vrrp_scripts': [], 'vrrp_auth_type': 'PASS',
+    'vrrp_version': 2, 'vrrp_advert_int': 1, 'vrrp_unicast': False, 'sync_daemon': False, 'sync_daemon_vip': 'web',
+    'bgp_vip_names': [], 'second_chance': None}
+TREE_VIPS = [{'name': 'web', 'address': '10.0.0.100', 'virtual_router_id': 51}]
+REAL = dict(HOSTVARS, lvs1={}, lvs2={})
+
+
+def errors(vips=None, services=None, rules_owner='keepalived', **settings):
+    tree = {'vips': TREE_VIPS if vips is None else vips, 'services': [service('web')] if services is None else services,
+            'rules_owner': rules_owner}
+    return director_errors(tree, dict(SETTINGS, **settings), REAL)
+
+
+def test_a_sound_tree_has_no_fault():
+    assert errors() == []
+
+
+def test_forms_first_and_cross_field_checks_only_once_they_pass():
+    found = errors(vips=[dict(TREE_VIPS[0], address='10.0.0.999', virtual_router_id=0)], router_id='a b')
+    assert found == ["director_router_id: 'a b' is not a host name or IPv4 address",
+                     "lvs_vips[0].address: '10.0.0.999' is not an IPv4 address"]
+
+
+def test_the_vrrp_password_is_masked_and_vrrp_versions_are_kept_apart():
+    found = errors(vips=[dict(TREE_VIPS[0], auth_pass='sec"ret', advert_int=0.5)])
+    assert found == ['lvs_vips[0].auth_pass: the password contains a double quote, which keepalived.conf cannot hold']
+    found = errors(vips=[dict(TREE_VIPS[0], auth_pass='123456789', advert_int=0.5)])
+    assert found == ['lvs_vips[0] (web): auth_pass is longer than 8 characters (VRRP PASS truncates it)',
+                     'lvs_vips[0] (web): advert_int 0.5 needs director_vrrp_version 3 (VRRPv2 counts whole seconds)']
+
+
+def test_vrrp_ids_are_unique_per_interface_and_masters_are_directors():
+    vips = TREE_VIPS + [{'name': 'api', 'address': '10.0.0.101', 'virtual_router_id': 51, 'master': 'lvs9'},
+                        {'name': 'other', 'address': '192.168.1.50', 'virtual_router_id': 51}]
+    assert errors(vips=vips) == [
+        'lvs_vips[0] (web): virtual_router_id 51 is used twice on eth0',
+        'lvs_vips[1] (api): virtual_router_id 51 is used twice on eth0',
+        'lvs_vips[1] (api): master lvs9 is not in director_vrrp_peers lvs1,lvs2']
+
+
+def test_a_bgp_vip_needs_no_vrrp_id_and_the_sync_daemon_follows_a_vrrp_vip():
+    vips = TREE_VIPS + [{'name': 'any', 'address': '10.0.0.200', 'announce': 'bgp'}]
+    assert errors(vips=vips) == []
+    assert errors(vips=vips, sync_daemon=True, sync_daemon_vip='any', bgp_vip_names=['any']) == [
+        'director_sync_daemon_vip: any is announced by BGP; the sync daemon follows a VRRP VIP']
+
+
+def test_services_port_xor_fwmark_owner_and_real_servers():
+    found = errors(services=[service('web', fwmark=3, sorry_server={'address': '10.0.0.9'},
+                                     real_servers=['rs1', 'ghost', {'host': 'rs2', 'address': '10.1.1.1'}, {'address': '10.1.1.2', 'weight': True}, 7])],
+                   rules_owner='ipvsadm')
+    assert found == [
+        'lvs_virtual_services[0] (web): give exactly one of port and fwmark',
+        'lvs_virtual_services[0] (web): a firewall-mark service has no port to check; set health_check.port',
+        'lvs_virtual_services[0] (web): sorry_server needs keepalived as rules owner',
+        'lvs_virtual_services[0] (web).real_servers[1]: ghost is not an inventory host',
+        'lvs_virtual_services[0] (web).real_servers[2]: give exactly one of host and address',
+        'lvs_virtual_services[0] (web).real_servers[3]: weight must be an integer 0-65535',
+        'lvs_virtual_services[0] (web).real_servers[4]: must be an inventory hostname or a dict {host|address, port, weight}']
+
+
+def test_scripts_need_absolute_paths_and_script_security():
+    found = errors(vrrp_scripts=[{'name': 'chk', 'script': 'relative'}], script_security=False, ipvs_purge=True)
+    assert found == [
+        'director_ipvs_purge: true would remove the services keepalived owns; use it only when every service has rules owner ipvsadm',
+        'director_vrrp_scripts[0] (chk): script must start with an absolute path',
+        'director_script_security is false but track/notify/misc scripts are configured: keepalived refuses them'
+        ' ("SECURITY VIOLATION"); set director_script_security: true']
