@@ -10,8 +10,8 @@ roles reach it through filter plugins and only format what it returns.
 So far: a director's checks (director_errors), services (director_services), interfaces
 (director_interfaces) and hosts to gather facts from (director_unresolved_hosts),
 a real server's share (realserver_share), what the input filters of both admit
-(director_firewall, realserver_firewall) and the NFS server's checks
-(nfs_server_errors).
+(director_firewall, realserver_firewall) and the checks of any host's input
+filter (firewall_errors), and the NFS server's checks (nfs_server_errors).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -615,4 +615,57 @@ def director_setting_errors(tree, settings, owners, vip_names):
         errors.append('director_sync_daemon_vip: %s is announced by BGP; the sync daemon follows a VRRP VIP' % sync_vip)
     if settings['sync_daemon'] and sync_vip not in vip_names:
         errors.append('director_sync_daemon_vip: %s is not a name in lvs_vips (%s)' % (sync_vip, ', '.join(vip_names)))
+    return errors
+
+
+def is_port(value):
+    return is_number(value) and 1 <= value <= 65535
+
+
+def firewall_errors(accept, host_sets, address_sets, hostvars, context):
+    """The checks of a host's input filter (lvs.cluster.nft_table), each message naming
+    the variable; a rule's comment names its source. Set names, protocols and addresses
+    are written as they are into the table, so they must be of their closed forms.
+    context: the host, its table's name, whether firewalld runs, which of the cluster's
+    groups it is in, the management ports, and the floating addresses (never a host's)."""
+    host = context['host']
+    errors = []
+    if context['firewalld_active']:
+        errors.append('lvs_firewall: firewalld runs on %s. Its own table would still drop what %s accepts (a packet must pass'
+                      ' every table): open the cluster ports in firewalld and leave lvs_firewall false, or stop and disable'
+                      ' firewalld.' % (host, context['table']))
+    if len(context['groups']) > 1:
+        errors.append('lvs_firewall: %s is in groups %s; one host holds the rules of one of them only, so the firewall'
+                      ' cannot be used on it.' % (host, ' and '.join(context['groups'])))
+    errors += ['lvs_firewall_management_ports: %s is not a port 1-65535' % port
+               for port in context['management_ports'] if not is_port(port)]
+    for rule in accept:
+        errors += ['%s: port %s is not 1-65535' % (rule['comment'], port) for port in rule.get('ports') or [] if not is_port(port)]
+        if 'from' in rule and rule['from'] not in host_sets and rule['from'] not in address_sets:
+            errors.append('%s: from %s is not a host or address set' % (rule['comment'], rule['from']))
+    errors += [message('a host set name (nft_table_host_sets)', name, 'identifier') for name in host_sets if not is_form(name, 'identifier')]
+    errors += [message('an address set name (nft_table_address_sets)', name, 'identifier')
+               for name in address_sets if not is_form(name, 'identifier')]
+    errors += field_errors([str(rule['protocol']) for rule in accept], 'identifier', 'protocol of nft_table_accept[{index}]')
+    errors += [message('from of the rule %r' % rule['comment'], rule['from'], 'identifier')
+               for rule in accept if 'from' in rule and not is_form(rule['from'], 'identifier')]
+    for name, addresses in address_sets.items():
+        errors += [message('an address of the set ' + name, address, 'ipv4') for address in addresses if not is_form(address, 'ipv4')]
+    for name, hosts in host_sets.items():
+        errors += host_set_errors(name, hosts, hostvars, context['floating'])
+    return errors
+
+
+def host_set_errors(name, hosts, hostvars, floating):
+    errors = []
+    known = [host for host in hosts if host in hostvars]
+    for host in known:
+        addresses = (hostvars[host].get('ansible_facts') or {}).get('all_ipv4_addresses') or []
+        where = 'an IPv4 address of %s (its gathered all_ipv4_addresses)' % host
+        errors += [message(where, address, 'ipv4') for address in addresses if not is_form(address, 'ipv4')]
+    for host in hosts:
+        if host not in hostvars:
+            errors.append('%s: %s is not an inventory host' % (name, host))
+        elif not set((hostvars[host].get('ansible_facts') or {}).get('all_ipv4_addresses') or []) - set(floating):
+            errors.append('%s: no IPv4 address known for %s (its facts could not be gathered)' % (name, host))
     return errors

@@ -158,12 +158,6 @@ class Cluster:
     def render_json(self, variables, template):
         return json.loads(self.render(variables, template))
 
-    def refuse_on(self, variables, template):
-        """Raise Refused with the messages of a role's check template (JSON list)."""
-        errors = self.render_json(variables, template)
-        if errors:
-            raise Refused(errors)
-
     def run_fail_tasks(self, role, tasks_file, variables):
         """Evaluate the ansible.builtin.fail tasks of a task file: their `vars`,
         then their `msg` when their `when` holds. Raise Refused on the first."""

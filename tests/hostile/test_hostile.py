@@ -179,7 +179,7 @@ def firewall_table(cluster, firewall, host='lvs1'):
     """The input filter table of a host, after nft_table's firewall checks."""
     v = cluster.role_vars('nft_table', host)
     v.update({'nft_table_accept': firewall['accept'], 'nft_table_host_sets': firewall['host_sets'], 'nft_table_firewall': True})
-    cluster.refuse_on(v, 'firewall-check.json.j2')
+    cluster.run_fail_tasks('nft_table', 'firewall.yml', v)
     return nft_table(cluster, 'inet', v['nft_table_firewall_name'], cluster.render(v, 'filter.nft.j2'), host)
 
 

@@ -17,8 +17,8 @@ import pytest
 
 from ansible_collections.lvs.cluster.plugins.filter.realserver_share import FilterModule
 from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import (
-    ModelError, director_errors, director_firewall, director_interfaces, director_services, director_unresolved_hosts, nfs_server_errors,
-    realserver_firewall, realserver_share)
+    ModelError, director_errors, director_firewall, director_interfaces, director_services, director_unresolved_hosts,
+    firewall_errors, nfs_server_errors, realserver_firewall, realserver_share)
 
 from ansible.errors import AnsibleFilterError
 
@@ -376,3 +376,40 @@ def test_scripts_need_absolute_paths_and_script_security():
         'director_vrrp_scripts[0] (chk): script must start with an absolute path',
         'director_script_security is false but track/notify/misc scripts are configured: keepalived refuses them'
         ' ("SECURITY VIOLATION"); set director_script_security: true']
+
+
+FIREWALL_CONTEXT = {'host': 'lvs1', 'table': 'lvs_cluster_filter', 'firewalld_active': False, 'groups': ['directors'],
+                    'management_ports': [22], 'floating': ['10.0.0.100']}
+
+
+def firewall(accept, host_sets=None, address_sets=None, **context):
+    return firewall_errors(accept, host_sets or {}, address_sets or {}, PEERS, dict(FIREWALL_CONTEXT, **context))
+
+
+def test_a_sound_firewall_has_no_fault():
+    assert firewall([{'protocol': 'tcp', 'ports': [80], 'comment': 'web'}, {'protocol': 112, 'from': 'directors', 'comment': 'VRRP'}],
+                    host_sets={'directors': ['lvs2']}) == []
+
+
+def test_firewalld_and_a_host_in_two_groups_rule_the_firewall_out():
+    found = firewall([], firewalld_active=True, groups=['directors', 'realservers'])
+    assert [error.split(';')[0].split('.')[0] for error in found] == [
+        'lvs_firewall: firewalld runs on lvs1', 'lvs_firewall: lvs1 is in groups directors and realservers']
+
+
+def test_ports_sets_and_protocols_of_their_forms():
+    found = firewall([{'protocol': 'tcp', 'ports': [0, True], 'comment': 'web'}, {'protocol': 'b a d', 'from': 'none', 'comment': 'x'}],
+                     address_sets={'peers': ['10.0.0.x']}, management_ports=[70000])
+    assert found == [
+        'lvs_firewall_management_ports: 70000 is not a port 1-65535',
+        'web: port 0 is not 1-65535', 'web: port True is not 1-65535',
+        'x: from none is not a host or address set',
+        "protocol of nft_table_accept[1]: 'b a d' is not a name of letters, digits and _ . - (not starting with . or -)",
+        "an address of the set peers: '10.0.0.x' is not an IPv4 address"]
+
+
+def test_a_host_set_needs_inventory_hosts_with_an_address_that_is_not_a_vip():
+    hostvars = dict(PEERS, vipholder={'ansible_facts': {'all_ipv4_addresses': ['10.0.0.100']}})
+    found = firewall_errors([], {'peers': ['lvs2', 'ghost', 'vipholder']}, {}, hostvars, FIREWALL_CONTEXT)
+    assert found == ['peers: ghost is not an inventory host',
+                     'peers: no IPv4 address known for vipholder (its facts could not be gathered)']
