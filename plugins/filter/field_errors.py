@@ -45,20 +45,7 @@ _value:
   elements: str
 """
 
-from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import is_form, message
-
-
-def field_errors(items, form, name, field=None):
-    """One message per item (or item[field]) not of form; name is formatted with the
-    item's fields and {index}."""
-    errors = []
-    for index, item in enumerate(items):
-        value = item if field is None else item.get(field)
-        if not is_form(value, form):
-            fields = dict(item) if isinstance(item, dict) else {}
-            fields['index'] = index
-            errors.append(message(name.format(**fields), value, form))
-    return errors
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import field_errors
 
 
 class FilterModule(object):

@@ -20,7 +20,7 @@ __metaclass__ = type
 import json
 import re
 
-from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import form_errors, is_form, keepalived_quotable, message
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import field_errors, form_errors, is_form, keepalived_quotable, message
 
 # keepalived checkers that reach the real server, by the transport they use.
 CHECK_PROTOCOLS = {'tcp': 'tcp', 'http_get': 'tcp', 'ssl_get': 'tcp', 'udp': 'udp'}
@@ -394,11 +394,6 @@ def realserver_firewall(served, web_server, listen_ports, directors):
     if served['tun_vips']:
         accept.append({'protocol': 4, 'from': 'directors', 'comment': 'IPIP from the directors (forwarding tun)'})
     return {'accept': accept, 'host_sets': {'directors': list(directors)} if served['tun_vips'] else {}}
-
-
-def field_errors(values, form, name):
-    """One message per value of values not of form; name is formatted with {index}."""
-    return [message(name.format(index=index), value, form) for index, value in enumerate(values) if not is_form(value, form)]
 
 
 def director_form_errors(tree, settings, hostvars):
