@@ -173,6 +173,15 @@ def as_int(value):
             return 0
 
 
+def facts_of(host_vars):
+    """A host's gathered facts, {} when it has none."""
+    return host_vars.get('ansible_facts') or {}
+
+
+def ipv4_addresses_of(host_vars):
+    return facts_of(host_vars).get('all_ipv4_addresses') or []
+
+
 def real_server_entry(entry, hostvars):
     """(name, address, weight) of a real_servers entry: an inventory host (its
     lvs_realserver_address, else its default IPv4; its lvs_realserver_weight, else 1)
@@ -181,7 +190,7 @@ def real_server_entry(entry, hostvars):
     if 'host' not in entry:
         return entry.get('address'), entry.get('address'), entry.get('weight', 1), entry
     host = hostvars[entry['host']]
-    default_ipv4 = (host.get('ansible_facts') or {}).get('default_ipv4') or {}
+    default_ipv4 = facts_of(host).get('default_ipv4') or {}
     address = host['lvs_realserver_address'] if 'lvs_realserver_address' in host else default_ipv4.get('address')
     weight = entry['weight'] if 'weight' in entry else host.get('lvs_realserver_weight', 1)
     return entry['host'], address, weight, entry
@@ -286,14 +295,12 @@ def fallback_address(host_vars):
     """A peer's address when none is on the network: lvs_director_address, else its default IPv4."""
     if 'lvs_director_address' in host_vars:
         return str(host_vars['lvs_director_address']).strip()
-    facts = host_vars.get('ansible_facts') or {}
-    return str((facts.get('default_ipv4') or {}).get('address', '')).strip()
+    return str((facts_of(host_vars).get('default_ipv4') or {}).get('address', '')).strip()
 
 
 def address_on(host_vars, net, floating):
     """The host's first address on net that is not a VIP or gateway, or ''."""
-    facts = host_vars.get('ansible_facts') or {}
-    return next((a for a in facts.get('all_ipv4_addresses') or [] if a not in floating and holds(net, a)), '')
+    return next((a for a in ipv4_addresses_of(host_vars) if a not in floating and holds(net, a)), '')
 
 
 def peer_addresses(net, hostvars, host, peers, floating):
@@ -341,8 +348,7 @@ def director_interfaces(vips, facts, hostvars, host, peers, fallback_interface, 
 
 
 def has_no_address(host_vars, own_variable):
-    facts = host_vars.get('ansible_facts') or {}
-    return own_variable not in host_vars and 'default_ipv4' not in facts
+    return own_variable not in host_vars and 'default_ipv4' not in facts_of(host_vars)
 
 
 def director_unresolved_hosts(services, hostvars, host, peers, peers_needed):
@@ -655,12 +661,12 @@ def host_set_errors(name, hosts, hostvars, floating):
     errors = []
     known = [host for host in hosts if host in hostvars]
     for host in known:
-        addresses = (hostvars[host].get('ansible_facts') or {}).get('all_ipv4_addresses') or []
+        addresses = ipv4_addresses_of(hostvars[host])
         where = 'an IPv4 address of %s (its gathered all_ipv4_addresses)' % host
         errors += [message(where, address, 'ipv4') for address in addresses if not is_form(address, 'ipv4')]
     for host in hosts:
         if host not in hostvars:
             errors.append('%s: %s is not an inventory host' % (name, host))
-        elif not set((hostvars[host].get('ansible_facts') or {}).get('all_ipv4_addresses') or []) - set(floating):
+        elif not set(ipv4_addresses_of(hostvars[host])) - set(floating):
             errors.append('%s: no IPv4 address known for %s (its facts could not be gathered)' % (name, host))
     return errors
