@@ -12,11 +12,11 @@ DOCUMENTATION = r"""
 name: director_interfaces
 short_description: The director interface of each VIP and gateway, and the addresses VRRP and the BGP gate send to
 description:
-  - For each VIP of O(_input), its C(interface), else the director interface whose IPv4 network holds its address
+  - For each VIP of O(_input), its C(interface), else the director interface whose network (IPv4, or global IPv6) holds its address
     (interface order is not stable across boots, a subnet is), else O(fallback_interface); for each gateway, its
     C(interface), else the one holding its address, else none (the role then stops, naming it).
-  - With O(unicast), each VIP's advert source on its network and the other directors' addresses there (else their
-    C(lvs_director_address), else their default IPv4).
+  - With O(unicast), each VIP's advert source on its network and the other directors' addresses there, of the VIP's IP
+    version (else their C(lvs_director_address), else their default IPv4; for an IPv6 VIP their default IPv6).
   - With O(bgp), C(second_chance) lists the other directors' addresses on the network of the first BGP peer.
   - The filter C(director_unresolved_hosts), in the same file, lists the real servers and peers named by inventory
     host whose address cannot be known yet (no C(lvs_realserver_address) or C(lvs_director_address), no facts).

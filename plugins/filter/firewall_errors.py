@@ -59,11 +59,12 @@ _value:
   elements: str
 """
 
-from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import firewall_errors
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import firewall_errors, host_set_addresses
 
 
 class FilterModule(object):
-    """The cluster model, an input filter's checks."""
+    """The cluster model, an input filter's checks and its host sets' elements
+    (host_set_addresses: hosts | host_set_addresses(hostvars, floating) -> {ipv4, ipv6})."""
 
     def filters(self):
-        return {'firewall_errors': firewall_errors}
+        return {'firewall_errors': firewall_errors, 'host_set_addresses': host_set_addresses}

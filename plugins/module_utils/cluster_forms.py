@@ -52,6 +52,7 @@ _DESCRIPTIONS = {
     'ipv4': 'an IPv4 address',
     'ipv4_netmask': 'an IPv4 netmask such as 255.255.255.0',
     'ipv6': 'an IPv6 address',
+    'ip': 'an IPv4 or IPv6 address',
     'port': 'a port 1-65535',
     'int': 'a whole number',
     'uint': 'a whole number 0 or more',
@@ -115,9 +116,17 @@ def _is_community(value):
     return len(parts) == 2 and all(_is_int_in(part, 0, 65535) and not part.startswith('-') for part in parts)
 
 
+def ip_version(value):
+    """4 or 6 for an IPv4 or IPv6 address of its closed form, else None."""
+    if _matches('ipv4', value):
+        return 4
+    return 6 if _is_ipv6(value) else None
+
+
 _CHECKS = {
     'ipv4_netmask': _is_netmask,
     'ipv6': _is_ipv6,
+    'ip': lambda value: ip_version(value) is not None,
     'port': lambda value: _is_int_in(value, 1, 65535),
     'uint': lambda value: _is_int_in(value, 0, 4294967295),
     'int': lambda value: _is_int_in(value, -2147483648, 2147483647),

@@ -17,6 +17,7 @@ filter (firewall_errors), and the NFS server's checks (nfs_server_errors).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import ipaddress
 import json
 import re
 
@@ -32,11 +33,11 @@ class ModelError(ValueError):
     """The shared tree cannot be resolved; the message names the variable."""
 
 
-def names_host(real_server, host, address):
+def names_host(real_server, host, addresses):
     """Whether a real_servers entry is this host: its inventory hostname, or a
-    dict whose host is that name or whose address is the host's address."""
+    dict whose host is that name or whose address is one of the host's addresses."""
     if isinstance(real_server, dict):
-        return real_server.get('host', '') == host or real_server.get('address', '') == address
+        return real_server.get('host', '') == host or real_server.get('address', '') in addresses
     return real_server == host
 
 
@@ -75,20 +76,23 @@ def add_once(items, item):
 def realserver_share(services, vips, host, address):
     """What host serves: the present services whose real_servers name it, their
     VIPs by forwarding method (dr on lo, tun on tunl0, nat behind the VIP's
-    gateway), the TCP ports to listen on, and the firewall rules for them and
-    for the health checks' own ports."""
+    gateway), whether any of them is IPv6, the TCP ports to listen on, and the
+    firewall rules for them and for the health checks' own ports. address: the
+    host's address, or its addresses (IPv4 and IPv6)."""
+    addresses = [a for a in (address if isinstance(address, list) else [address]) if a]
     share = {'services': [], 'dr_vips': [], 'tun_vips': [], 'nat_vips': [], 'nat_gateways': [],
              'ports': [], 'accept': []}
     for service in services:
         if service.get('state', 'present') != 'present':
             continue
         for real_server in service.get('real_servers') or []:
-            if not names_host(real_server, host, address) or service['name'] in share['services']:
+            if not names_host(real_server, host, addresses) or service['name'] in share['services']:
                 continue
             share['services'].append(service['name'])
             add_forwarding(share, service, vip_of(service, vips))
             add_ports(share, service, real_server_ports(service, real_server))
     share['ports'] = sorted(share['ports']) or list(DEFAULT_PORTS)
+    share['ipv6'] = any(ip_version_of(vip) == 6 for vip in share['dr_vips'] + share['tun_vips'] + share['nat_vips'])
     return share
 
 
@@ -182,16 +186,18 @@ def ipv4_addresses_of(host_vars):
     return facts_of(host_vars).get('all_ipv4_addresses') or []
 
 
-def real_server_entry(entry, hostvars):
-    """(name, address, weight) of a real_servers entry: an inventory host (its
-    lvs_realserver_address, else its default IPv4; its lvs_realserver_weight, else 1)
+def real_server_entry(entry, hostvars, version=4):
+    """(name, address, weight) of a real_servers entry: an inventory host (for an IPv4
+    VIP its lvs_realserver_address, else its default IPv4; for an IPv6 VIP its
+    lvs_realserver_address6, else its default IPv6; its lvs_realserver_weight, else 1)
     or an {address} entry (weight 1 unless given)."""
     entry = {'host': entry} if isinstance(entry, str) else entry
     if 'host' not in entry:
         return entry.get('address'), entry.get('address'), entry.get('weight', 1), entry
     host = hostvars[entry['host']]
-    default_ipv4 = facts_of(host).get('default_ipv4') or {}
-    address = host['lvs_realserver_address'] if 'lvs_realserver_address' in host else default_ipv4.get('address')
+    own = 'lvs_realserver_address' if version == 4 else 'lvs_realserver_address6'
+    default = facts_of(host).get('default_ipv%d' % version) or {}
+    address = host[own] if own in host else default.get('address')
     weight = entry['weight'] if 'weight' in entry else host.get('lvs_realserver_weight', 1)
     return entry['host'], address, weight, entry
 
@@ -211,7 +217,7 @@ def director_service(service, vips, hostvars, health_check_defaults, drained, ru
     forwarding = service.get('forwarding', 'dr')
     real_servers, ipvs_real_servers = [], []
     for item in service.get('real_servers') or []:
-        name, address, weight, entry = real_server_entry(item, hostvars)
+        name, address, weight, entry = real_server_entry(item, hostvars, ip_version_of(vip['address']))
         port = as_int(entry['port'] if 'port' in entry else service.get('port', 0))
         real_servers.append({'host': name, 'address': address, 'port': port, 'weight': as_int(weight),
                              'forwarding': forwarding})
@@ -266,24 +272,36 @@ def floating_addresses(vips):
     return addresses + gateways
 
 
-def ipv4_number(address):
-    first, second, third, fourth = (int(part) for part in address.split('.'))
-    return ((first * 256 + second) * 256 + third) * 256 + fourth
+def address_of(text):
+    """text as an ipaddress address, or None when it is not one."""
+    try:
+        return ipaddress.ip_address(str(text))
+    except ValueError:
+        return None
 
 
-def networks(facts):
-    """The host's IPv4 networks but lo's, from its facts: {name, ip, address, size}."""
-    found = []
-    for name in facts.get('interfaces') or []:
-        ipv4 = (facts.get(re.sub(r'[-.:]', '_', name)) or {}).get('ipv4') or {}
-        if 'address' in ipv4 and 'prefix' in ipv4 and name != 'lo':
-            found.append({'name': name, 'ip': ipv4['address'], 'address': ipv4_number(ipv4['address']),
-                          'size': 2 ** (32 - int(ipv4['prefix']))})
-    return found
+def interface_networks(name, facts):
+    """The interface's IPv4 network and its global IPv6 ones, from its facts."""
+    interface = facts.get(re.sub(r'[-.:]', '_', name)) or {}
+    ipv4 = interface.get('ipv4') or {}
+    found = [(ipv4['address'], ipv4['prefix'])] if 'address' in ipv4 and 'prefix' in ipv4 else []
+    found += [(ipv6['address'], ipv6['prefix']) for ipv6 in interface.get('ipv6') or []
+              if 'address' in ipv6 and 'prefix' in ipv6 and ipv6.get('scope', 'global') == 'global']
+    return [{'name': name, 'ip': address, 'network': ipaddress.ip_interface('%s/%s' % (address, prefix)).network}
+            for address, prefix in found]
+
+
+def networks(facts, floating=()):
+    """The host's IPv4 and global IPv6 networks but lo's, from its facts: {name, ip, network}.
+    Not those of floating addresses: an interface's IPv6 facts list every address on it,
+    a VIP this host holds among them (its IPv4 facts only the primary address)."""
+    return [net for name in facts.get('interfaces') or [] if name != 'lo'
+            for net in interface_networks(name, facts) if net['ip'] not in floating]
 
 
 def holds(network, address):
-    return ipv4_number(address) // network['size'] == network['address'] // network['size']
+    address = address_of(address)
+    return address is not None and address.version == network['network'].version and address in network['network']
 
 
 def network_of(nets, address):
@@ -291,42 +309,51 @@ def network_of(nets, address):
     return next((net for net in nets if holds(net, address)), None)
 
 
-def fallback_address(host_vars):
-    """A peer's address when none is on the network: lvs_director_address, else its default IPv4."""
-    if 'lvs_director_address' in host_vars:
+def fallback_address(host_vars, version=4):
+    """A peer's address when none is on the network: for IPv4 lvs_director_address, else its
+    default IPv4; for IPv6 its default IPv6."""
+    if version == 4 and 'lvs_director_address' in host_vars:
         return str(host_vars['lvs_director_address']).strip()
-    return str((facts_of(host_vars).get('default_ipv4') or {}).get('address', '')).strip()
+    default = facts_of(host_vars).get('default_ipv%d' % version) or {}
+    return str(default.get('address', '')).strip()
 
 
 def address_on(host_vars, net, floating):
     """The host's first address on net that is not a VIP or gateway, or ''."""
-    return next((a for a in ipv4_addresses_of(host_vars) if a not in floating and holds(net, a)), '')
+    addresses = ipv4_addresses_of(host_vars) + (facts_of(host_vars).get('all_ipv6_addresses') or [])
+    return next((a for a in addresses if a not in floating and holds(net, a)), '')
 
 
-def peer_addresses(net, hostvars, host, peers, floating):
-    """The other directors' addresses on net (else lvs_director_address, else the
-    default IPv4): every one, checked by tasks/resolve_hosts.yml."""
+def peer_addresses(net, hostvars, host, peers, floating, version=4):
+    """The other directors' addresses on net (else their fallback_address of that IP
+    version): every one, checked by tasks/resolve_hosts.yml."""
     addresses = []
     for peer in peers:
         if peer != host:
             host_vars = hostvars[peer] if peer in hostvars else {}
-            addresses.append(((address_on(host_vars, net, floating) if net else '') or fallback_address(host_vars)).strip())
+            addresses.append(((address_on(host_vars, net, floating) if net else '') or fallback_address(host_vars, version)).strip())
     return addresses
+
+
+def ip_version_of(address):
+    """4 or 6; 4 for what is no address (the checks name it)."""
+    parsed = address_of(address)
+    return parsed.version if parsed else 4
 
 
 def director_interfaces(vips, facts, hostvars, host, peers, fallback_interface, unicast, bgp):
     """The director interface of each VIP and of each VIP's gateway, unless the
-    inventory names it: the one whose IPv4 network holds the address (interface
+    inventory names it: the one whose network holds the address (interface
     order is not stable across boots, a subnet is); a VIP on none of them falls back
     to fallback_interface, a gateway gets None (the role then stops, naming it).
     With unicast VRRP, each VIP's advert source here and its peers' addresses on the
     VIP's network. With bgp (director_bgp, given when the BGP VIPs' second chance is
     on), second_chance: the other directors' addresses on the network of the first
     BGP peer, where the gate sends on the flows of a VIP it withdrew."""
-    nets = networks(facts)
-    # A peer's VIPs are not its address: every director holds a BGP VIP on lo,
+    # A VIP is no director's own address: every director holds a BGP VIP on lo,
     # and a VRRP master its VIP, so either could come first on the network.
     floating = floating_addresses(vips)
+    nets = networks(facts, floating)
     resolved = {'vips': {}, 'gateways': {}, 'unicast': {}, 'second_chance': []}
     for vip in vips:
         net = network_of(nets, vip['address'])
@@ -337,9 +364,12 @@ def director_interfaces(vips, facts, hostvars, host, peers, fallback_interface, 
             resolved['gateways'][vip['name']] = (gateway['interface'] if 'interface' in gateway
                                                  else (network_of(nets, gateway['address']) or {}).get('name'))
         if unicast:
-            vip_net = next((n for n in nets if n['name'] == interface), None)
-            source = vip_net['ip'] if vip_net else fallback_address(hostvars[host])
-            resolved['unicast'][vip['name']] = {'src': source, 'peers': peer_addresses(vip_net, hostvars, host, peers, floating)}
+            # VRRP speaks the VIP's IP version: its adverts go between addresses of that version.
+            version = ip_version_of(vip['address'])
+            vip_net = next((n for n in nets if n['name'] == interface and n['network'].version == version), None)
+            source = vip_net['ip'] if vip_net else fallback_address(hostvars[host], version)
+            resolved['unicast'][vip['name']] = {'src': source,
+                                                'peers': peer_addresses(vip_net, hostvars, host, peers, floating, version)}
     if bgp is not None:
         router = str(((bgp.get('peers') or [{}])[0] or {}).get('address', ''))
         router_net = network_of(nets, router) if re.match(r'^[0-9]+(\.[0-9]+){3}$', router) else None
@@ -428,7 +458,7 @@ def director_form_errors(tree, settings, hostvars):
 
 def vip_form_errors(vip, where):
     gateway = vip.get('gateway') or {}
-    errors = form_errors([[vip['name'], 'identifier', where + '.name'], [vip['address'], 'ipv4', where + '.address'],
+    errors = form_errors([[vip['name'], 'identifier', where + '.name'], [vip['address'], 'ip', where + '.address'],
                           [vip.get('interface'), 'interface', where + '.interface'],
                           [vip.get('label'), 'interface', where + '.label'],
                           [gateway.get('address'), 'ipv4', where + '.gateway.address'],
@@ -451,7 +481,7 @@ def service_form_errors(service, where, health_check_defaults, hostvars):
                          + [[service.get(key), form, '%s.%s' % (where, key)] for key, form in (
                              ('port', 'port'), ('fwmark', 'uint'), ('persistence_timeout', 'uint'),
                              ('persistence_granularity', 'ipv4_netmask'))]
-                         + [[sorry.get('address'), 'ipv4', where + '.sorry_server.address'],
+                         + [[sorry.get('address'), 'ip', where + '.sorry_server.address'],
                             [sorry.get('port'), 'port', where + '.sorry_server.port']]
                          + [[check.get(key), form, '%s.health_check.%s' % (where, key)] for key, form in (
                              ('delay_loop', 'uint'), ('connect_timeout', 'uint'), ('retry', 'uint'),
@@ -465,8 +495,9 @@ def service_form_errors(service, where, health_check_defaults, hostvars):
         host = entry if isinstance(entry, str) else entry.get('host')
         host_vars = (hostvars[host] if host in hostvars else {}) if host is not None else {}
         errors += form_errors([
-            [entry.get('address') if isinstance(entry, dict) else None, 'ipv4', real_where + '.address'],
+            [entry.get('address') if isinstance(entry, dict) else None, 'ip', real_where + '.address'],
             [host_vars.get('lvs_realserver_address'), 'ipv4', 'lvs_realserver_address of %s (%s)' % (host, real_where)],
+            [host_vars.get('lvs_realserver_address6'), 'ipv6', 'lvs_realserver_address6 of %s (%s)' % (host, real_where)],
             [host_vars.get('lvs_realserver_weight'), 'uint', 'lvs_realserver_weight of %s (%s)' % (host, real_where)]])
     return errors
 
@@ -506,7 +537,8 @@ def director_errors(tree, settings, hostvars):
             errors.append('%s: vip %s is not a name in lvs_vips (%s)' % (where, service['vip'], ', '.join(vip_names)))
         owner = service.get('rules_owner', tree['rules_owner'])
         owners.append(owner)
-        errors += service_errors(service, where, owner, hostvars)
+        vip = next((vip for vip in vips if vip['name'] == service['vip']), None)
+        errors += service_errors(service, where, owner, hostvars, vip)
     return errors + director_setting_errors(tree, settings, owners, vip_names)
 
 
@@ -518,8 +550,11 @@ def vip_errors(vip, where, vips, interfaces, settings):
     # A BGP VIP has no VRRP instance: the checks below are VRRP's (bgp_errors has its own).
     if not bgp and not 1 <= as_int(vip.get('virtual_router_id')) <= 255:
         errors.append(where + ': virtual_router_id must be 1-255')
-    if not 1 <= as_int(vip.get('prefix', 32)) <= 32:
-        errors.append(where + ': prefix must be 1-32')
+    bits = 32 if ip_version_of(vip['address']) == 4 else 128
+    if not 1 <= as_int(vip.get('prefix', bits)) <= bits:
+        errors.append('%s: prefix must be 1-%d' % (where, bits))
+    if bits == 128:
+        errors += ipv6_vip_errors(vip, where, settings)
     if vip.get('announce', 'vrrp') != 'vrrp':
         return errors
     interface = interfaces['vips'][vip['name']]
@@ -541,8 +576,48 @@ def vip_errors(vip, where, vips, interfaces, settings):
     return errors
 
 
-def service_errors(service, where, owner, hostvars):
+def ipv6_vip_errors(vip, where, settings):
+    """What an IPv6 VIP cannot have: a NAT gateway, a BGP announcement (frr.conf
+    announces IPv4 only), or VRRPv2 (IPv6 needs VRRPv3)."""
     errors = []
+    if 'gateway' in vip:
+        errors.append(where + ': an IPv6 VIP takes no gateway (NAT is IPv4 only here)')
+    if vip.get('announce', 'vrrp') == 'bgp':
+        errors.append(where + ': announce bgp takes IPv4 VIPs only; announce an IPv6 VIP with vrrp')
+    elif as_int(settings['vrrp_version']) != 3:
+        errors.append(where + ': an IPv6 VIP needs director_vrrp_version 3 (VRRPv2 is IPv4 only)')
+    return errors
+
+
+def ipv6_service_errors(service, where):
+    """A service on an IPv6 VIP: direct routing, no firewall mark (the mark rules
+    match IPv4) and no IPv4 netmask for persistence."""
+    errors = []
+    if service.get('forwarding', 'dr') != 'dr':
+        errors.append(where + ': forwarding must be dr on an IPv6 VIP (nat and tun are IPv4 only here)')
+    if 'fwmark' in service:
+        errors.append(where + ': fwmark services are IPv4 only; give an IPv6 VIP a port')
+    if 'persistence_granularity' in service:
+        errors.append(where + ': persistence_granularity is an IPv4 netmask; leave it out on an IPv6 VIP')
+    return errors
+
+
+def family_errors(service, where, version):
+    """The addresses a service gives as they are (sorry server, real servers by
+    address) must be of its VIP's IP version: IPVS forwards DR within one family."""
+    given = [('sorry_server.address', (service.get('sorry_server') or {}).get('address'))]
+    given += [('real_servers[%d].address' % index, entry.get('address'))
+              for index, entry in enumerate(service.get('real_servers') or []) if isinstance(entry, dict)]
+    return ['%s.%s: %s is not IPv%d like the VIP' % (where, name, address, version)
+            for name, address in given if address is not None and ip_version_of(address) != version]
+
+
+def service_errors(service, where, owner, hostvars, vip=None):
+    errors = []
+    version = ip_version_of(vip['address']) if vip is not None else 4
+    errors += family_errors(service, where, version)
+    if version == 6:
+        errors += ipv6_service_errors(service, where)
     if ('port' in service) == ('fwmark' in service):
         errors.append(where + ': give exactly one of port and fwmark')
     if 'port' in service and not 1 <= as_int(service['port']) <= 65535:
@@ -657,16 +732,29 @@ def firewall_errors(accept, host_sets, address_sets, hostvars, context):
     return errors
 
 
+def host_set_addresses(hosts, hostvars, floating):
+    """The gathered addresses of hosts (inventory hosts only) but the floating ones, by
+    IP version, each sorted once: {'ipv4': [...], 'ipv6': [...]}, the elements of the
+    host set's two nft sets."""
+    found = {'ipv4': set(), 'ipv6': set()}
+    for host in hosts:
+        facts = facts_of(hostvars[host]) if host in hostvars else {}
+        for version in found:
+            found[version].update(str(a) for a in facts.get('all_%s_addresses' % version) or [] if a not in floating)
+    return {version: sorted(addresses) for version, addresses in found.items()}
+
+
 def host_set_errors(name, hosts, hostvars, floating):
     errors = []
     known = [host for host in hosts if host in hostvars]
     for host in known:
-        addresses = ipv4_addresses_of(hostvars[host])
-        where = 'an IPv4 address of %s (its gathered all_ipv4_addresses)' % host
-        errors += [message(where, address, 'ipv4') for address in addresses if not is_form(address, 'ipv4')]
+        addresses = host_set_addresses([host], hostvars, floating)
+        for version in ('ipv4', 'ipv6'):
+            where = 'an %s address of %s (its gathered all_%s_addresses)' % (version.replace('ip', 'IP'), host, version)
+            errors += [message(where, address, version) for address in addresses[version] if not is_form(address, version)]
     for host in hosts:
         if host not in hostvars:
             errors.append('%s: %s is not an inventory host' % (name, host))
-        elif not set(ipv4_addresses_of(hostvars[host])) - set(floating):
+        elif not host_set_addresses([host], hostvars, floating)['ipv4']:
             errors.append('%s: no IPv4 address known for %s (its facts could not be gathered)' % (name, host))
     return errors

@@ -17,6 +17,7 @@ writing a file are evaluated here from the task files themselves (fail tasks'
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import ipaddress
 import json
 import os
 
@@ -47,10 +48,11 @@ class Refused(Exception):
     """A role's checks refused the variables; args[0] is the list of messages."""
 
 
-def fake_facts(index, subnet):
-    """Network facts of the index-th host, on the /24 of subnet (a VIP's)."""
+def fake_facts(index, subnet, subnet6=None):
+    """Network facts of the index-th host, on the /24 of subnet (a VIP's) and, when
+    given, on the /64 of subnet6 (an IPv6 VIP's) as its default IPv6."""
     address = '%s.%d' % (subnet.rsplit('.', 1)[0], 11 + index)
-    return {
+    facts = {
         'interfaces': ['lo', 'eth0'],
         'eth0': {'ipv4': {'address': address, 'prefix': '24'}},
         'default_ipv4': {'address': address, 'interface': 'eth0'},
@@ -58,6 +60,11 @@ def fake_facts(index, subnet):
         'fqdn': 'host%d.example.com' % index,
         'os_family': 'Debian',
     }
+    if subnet6:
+        address6 = str(ipaddress.ip_interface(subnet6 + '/64').network[11 + index])
+        facts['eth0']['ipv6'] = [{'address': address6, 'prefix': '64', 'scope': 'global'}]
+        facts.update(default_ipv6={'address': address6, 'interface': 'eth0'}, all_ipv6_addresses=[address6])
+    return facts
 
 
 class Cluster:
@@ -80,8 +87,9 @@ class Cluster:
         all_vars = self.variables.get_vars(host=self.inventory.get_host(hosts[0]))
         vips = all_vars.get('lvs_vips') or [{'address': '192.0.2.100'}]
         subnet = vips[0]['address'] if isinstance(vips[0].get('address'), str) and vips[0]['address'].count('.') == 3 else '192.0.2.100'
+        subnet6 = next((vip['address'] for vip in vips if ':' in str(vip.get('address', ''))), None)
         for index, name in enumerate(hosts):
-            facts = fake_facts(index, subnet)
+            facts = fake_facts(index, subnet, subnet6)
             facts.update(host_facts.get(name, {}))
             self.variables.set_host_facts(name, facts)
 

@@ -96,6 +96,7 @@ def test_sorry_site(root):
     cluster = Cluster(TOPOLOGIES)
     v = cluster.role_vars('director', 'lvs1')
     v['ansible_managed'] = 'Ansible managed'
+    v['director_services'] = cluster.director_services(v)
     assert v['director_sorry_server']
     helper = cluster.render(v, 'sorry-site-test.sh.j2')
     site = cluster.render(v, 'sorry-site.conf.j2')

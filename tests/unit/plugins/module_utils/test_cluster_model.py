@@ -18,7 +18,7 @@ import pytest
 from ansible_collections.lvs.cluster.plugins.filter.realserver_share import FilterModule
 from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import (
     ModelError, director_errors, director_firewall, director_interfaces, director_services, director_unresolved_hosts,
-    firewall_errors, nfs_server_errors, realserver_firewall, realserver_share)
+    firewall_errors, host_set_addresses, nfs_server_errors, realserver_firewall, realserver_share)
 
 from ansible.errors import AnsibleFilterError
 
@@ -94,7 +94,7 @@ def test_a_health_check_on_its_own_port_is_admitted_by_its_transport(check_type,
 
 def test_a_host_serving_nothing_listens_on_80():
     assert share([]) == {'services': [], 'dr_vips': [], 'tun_vips': [], 'nat_vips': [], 'nat_gateways': [],
-                         'ports': [80], 'accept': []}
+                         'ports': [80], 'accept': [], 'ipv6': False}
 
 
 def test_an_unknown_vip_names_the_service_and_the_variable():
@@ -328,7 +328,7 @@ def test_a_sound_tree_has_no_fault():
 def test_forms_first_and_cross_field_checks_only_once_they_pass():
     found = errors(vips=[dict(TREE_VIPS[0], address='10.0.0.999', virtual_router_id=0)], router_id='a b')
     assert found == ["director_router_id: 'a b' is not a host name or IPv4 address",
-                     "lvs_vips[0].address: '10.0.0.999' is not an IPv4 address"]
+                     "lvs_vips[0].address: '10.0.0.999' is not an IPv4 or IPv6 address"]
 
 
 def test_the_vrrp_password_is_masked_and_vrrp_versions_are_kept_apart():
@@ -413,3 +413,89 @@ def test_a_host_set_needs_inventory_hosts_with_an_address_that_is_not_a_vip():
     found = firewall_errors([], {'peers': ['lvs2', 'ghost', 'vipholder']}, {}, hostvars, FIREWALL_CONTEXT)
     assert found == ['peers: ghost is not an inventory host',
                      'peers: no IPv4 address known for vipholder (its facts could not be gathered)']
+
+
+# IPv6: a VIP of either version; its VRRP, real servers and checks stay within that version.
+V6_FACTS = dict(facts(('eth0', '10.0.0.11', 24)), all_ipv6_addresses=['fd00::11', 'fe80::1'])
+# As a VRRP master's facts list them: the VIP it holds first (seen in the lab).
+V6_FACTS['eth0']['ipv6'] = [{'address': 'fd00::100', 'prefix': '128', 'scope': 'global'},
+                            {'address': 'fd00::11', 'prefix': '64', 'scope': 'global'},
+                            {'address': 'fe80::1', 'prefix': '64', 'scope': 'link'}]
+V6_PEERS = {'lvs1': {'ansible_facts': V6_FACTS},
+            'lvs2': {'ansible_facts': {'all_ipv4_addresses': ['10.0.0.12'], 'all_ipv6_addresses': ['fd00::100', 'fd00::12']}},
+            'lvs3': {'ansible_facts': {'default_ipv6': {'address': '2001:db8::13'}}}}
+V6_VIPS = [{'name': 'web6', 'address': 'fd00::100', 'virtual_router_id': 52}]
+
+
+def test_an_ipv6_vip_takes_its_networks_interface_and_ipv6_unicast_peers_not_a_vip_they_hold():
+    found = director_interfaces(V6_VIPS + [{'name': 'web', 'address': '10.0.0.100'}], V6_FACTS, V6_PEERS, 'lvs1',
+                                ['lvs1', 'lvs2', 'lvs3'], 'eth7', True, None)
+    assert found['vips'] == {'web6': 'eth0', 'web': 'eth0'}
+    # lvs3 is on no IPv6 network of the VIP: its default IPv6, not its IPv4 fallback.
+    assert found['unicast'] == {'web6': {'src': 'fd00::11', 'peers': ['fd00::12', '2001:db8::13']},
+                                'web': {'src': '10.0.0.11', 'peers': ['10.0.0.12', '']}}
+
+
+def test_a_link_local_network_holds_no_vip():
+    found = director_interfaces([{'name': 'v', 'address': 'fe80::99'}], V6_FACTS, V6_PEERS, 'lvs1', ['lvs1'], 'eth7', False, None)
+    assert found['vips'] == {'v': 'eth7'}
+
+
+def test_real_servers_of_an_ipv6_vip_take_the_hosts_ipv6_address():
+    hostvars = {'rs1': {'lvs_realserver_address': '192.168.1.11', 'lvs_realserver_address6': 'fd00::21'},
+                'rs2': {'ansible_facts': {'default_ipv4': {'address': '192.168.1.12'}, 'default_ipv6': {'address': 'fd00::22'}}}}
+    resolved = director_services([service('web6', vip='web6')], V6_VIPS, hostvars, HEALTH_CHECK_DEFAULTS, [], 'keepalived')[0]
+    assert [r['address'] for r in resolved['real_servers']] == ['fd00::21', 'fd00::22']
+    assert resolved['ipvs']['address'] == 'fd00::100'
+
+
+def test_a_real_server_of_an_ipv6_vip_by_address_serves_it_on_lo():
+    served = realserver_share([service('web6', vip='web6', real_servers=[{'address': 'fd00::21'}])], V6_VIPS, 'rs1',
+                              ['192.168.1.11', 'fd00::21'])
+    assert (served['services'], served['dr_vips'], served['ipv6']) == (['web6'], ['fd00::100'], True)
+
+
+def test_ipv6_vips_need_vrrpv3_and_take_no_gateway_or_bgp_and_their_own_prefix_range():
+    vips = [dict(V6_VIPS[0], prefix=129), {'name': 'g', 'address': 'fd00::101', 'virtual_router_id': 53,
+                                           'gateway': {'address': '10.46.0.254'}},
+            {'name': 'b', 'address': 'fd00::102', 'announce': 'bgp'}]
+    found = errors(vips=vips, services=[service('web6', vip='web6')], bgp_vip_names=['b'])
+    assert found == ['lvs_vips[0] (web6): prefix must be 1-128',
+                     'lvs_vips[0] (web6): an IPv6 VIP needs director_vrrp_version 3 (VRRPv2 is IPv4 only)',
+                     'lvs_vips[1] (g): an IPv6 VIP takes no gateway (NAT is IPv4 only here)',
+                     'lvs_vips[1] (g): an IPv6 VIP needs director_vrrp_version 3 (VRRPv2 is IPv4 only)',
+                     'lvs_vips[2] (b): announce bgp takes IPv4 VIPs only; announce an IPv6 VIP with vrrp']
+    assert errors(vips=V6_VIPS, services=[service('web6', vip='web6')], vrrp_version=3) == []
+
+
+def test_a_service_keeps_to_its_vips_ip_version_and_an_ipv6_one_to_dr_without_marks():
+    vips = TREE_VIPS + V6_VIPS
+    found = errors(vips=vips, vrrp_version=3, services=[
+        service('web', real_servers=[{'address': 'fd00::21'}], sorry_server={'address': '::1'}),
+        service('web6', vip='web6', forwarding='nat', real_servers=[{'address': '10.0.0.21'}, {'address': 'fd00::21'}],
+                persistence_granularity='255.255.255.0'),
+        {'name': 'mark6', 'vip': 'web6', 'fwmark': 3, 'health_check': {'port': 80}, 'real_servers': []}])
+    assert found == ['lvs_virtual_services[0] (web).sorry_server.address: ::1 is not IPv4 like the VIP',
+                     'lvs_virtual_services[0] (web).real_servers[0].address: fd00::21 is not IPv4 like the VIP',
+                     'lvs_virtual_services[1] (web6).real_servers[0].address: 10.0.0.21 is not IPv6 like the VIP',
+                     'lvs_virtual_services[1] (web6): forwarding must be dr on an IPv6 VIP (nat and tun are IPv4 only here)',
+                     'lvs_virtual_services[1] (web6): persistence_granularity is an IPv4 netmask; leave it out on an IPv6 VIP',
+                     'lvs_virtual_services[2] (mark6): fwmark services are IPv4 only; give an IPv6 VIP a port']
+
+
+def test_a_real_servers_own_ipv6_address_is_of_its_form():
+    hostvars = dict(REAL, rs1={'lvs_realserver_address6': 'fd00::zz'})
+    found = director_errors({'vips': V6_VIPS, 'services': [service('web6', vip='web6')], 'rules_owner': 'keepalived'},
+                            dict(SETTINGS, vrrp_version=3), hostvars)
+    assert found == ["lvs_realserver_address6 of rs1 (lvs_virtual_services[0].real_servers[0]): 'fd00::zz' is not an IPv6 address"]
+
+
+def test_a_host_sets_addresses_by_ip_version_without_the_vips_and_of_their_forms():
+    hostvars = {'lvs2': {'ansible_facts': {'all_ipv4_addresses': ['10.0.0.12', '10.0.0.100'],
+                                           'all_ipv6_addresses': ['fe80::2', 'fd00::12', 'fd00::100']}},
+                'lvs3': {'ansible_facts': {'all_ipv4_addresses': ['10.0.0.13'], 'all_ipv6_addresses': ['fd00::13;']}}}
+    assert host_set_addresses(['lvs2'], hostvars, ['10.0.0.100', 'fd00::100']) == {
+        'ipv4': ['10.0.0.12'], 'ipv6': ['fd00::12', 'fe80::2']}
+    found = firewall_errors([{'protocol': 112, 'from': 'directors', 'comment': 'VRRP'}], {'directors': ['lvs3']}, {}, hostvars,
+                            FIREWALL_CONTEXT)
+    assert "an IPv6 address of lvs3 (its gathered all_ipv6_addresses): 'fd00::13;' is not an IPv6 address" in found
