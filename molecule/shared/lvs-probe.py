@@ -81,7 +81,8 @@ def get_traced(url, timeout):
     if parsed.scheme != "http":
         return get(url, timeout) + (None,)
     conn = http.client.HTTPConnection(parsed.hostname, parsed.port or 80, timeout=timeout)
-    conn.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in parsed.hostname else socket.AF_INET
+    conn.sock = socket.socket(family, socket.SOCK_STREAM)
     conn.sock.settimeout(timeout)
     conn.sock.bind(("", 0))
     port = conn.sock.getsockname()[1]

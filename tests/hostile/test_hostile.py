@@ -282,3 +282,18 @@ def test_hostile_value(role, extra, refused, host_vars, host_facts):
 def test_at_least_thirty_cases():
     assert len(CASES) >= 30
     assert {c.values[0] for c in CASES} == set(FILES)
+
+
+@pytest.mark.parametrize('facts, refused', [({}, False), ({'default_ipv6': {}}, True)])
+def test_a_real_server_of_an_ipv6_vip_needs_an_ipv6_address(facts, refused):
+    """web1 serves topologies' web6 over IPv6: without an IPv6 address the role stops, naming what to set."""
+    cluster = Cluster(os.path.join(REPO, 'inventories', 'topologies'), host_facts={'web1': facts})
+    v = cluster.role_vars('realserver', 'web1')
+    v['realserver_served'] = cluster.served(v)
+    assert v['realserver_served']['ipv6']
+    if not refused:
+        cluster.run_fail_tasks('realserver', 'validate.yml', v)
+        return
+    with pytest.raises(Refused) as stopped:
+        cluster.run_fail_tasks('realserver', 'validate.yml', v)
+    assert 'web1 serves IPv6 VIPs but has no IPv6 address the directors could reach: set lvs_realserver_address6' in str(stopped.value.args[0])

@@ -100,6 +100,8 @@ def test_sorry_site(root):
     assert v['director_sorry_server']
     helper = cluster.render(v, 'sorry-site-test.sh.j2')
     site = cluster.render(v, 'sorry-site.conf.j2')
+    # web6's sorry server is "::1": the site listens on IPv6 too, and nginx takes it.
+    assert 'listen [::]:80 default_server;' in site
     old = '# the sorry site of an earlier run'
     setup = NGINX_AS_INSTALLED + ['echo %s > %s' % (shlex.quote(old), v['director_sorry_site'])]
     passes_and_refuses(root, setup, helper, site, v['director_sorry_site'], live_before=old)
