@@ -59,12 +59,11 @@ _value:
   elements: str
 """
 
-from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import firewall_errors, host_set_addresses
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import firewall_errors
 
 
 class FilterModule(object):
-    """The cluster model, an input filter's checks and its host sets' elements
-    (host_set_addresses: hosts | host_set_addresses(hostvars, floating) -> {ipv4, ipv6})."""
+    """The cluster model, an input filter's checks."""
 
     def filters(self):
-        return {'firewall_errors': firewall_errors, 'host_set_addresses': host_set_addresses}
+        return {'firewall_errors': firewall_errors}
