@@ -21,7 +21,8 @@ import ipaddress
 import json
 import re
 
-from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import field_errors, form_errors, is_form, keepalived_quotable, message
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import (
+    field_errors, form_errors, ip_version, is_form, keepalived_quotable, message)
 
 # keepalived checkers that reach the real server, by the transport they use.
 CHECK_PROTOCOLS = {'tcp': 'tcp', 'http_get': 'tcp', 'ssl_get': 'tcp', 'udp': 'udp'}
@@ -336,9 +337,8 @@ def peer_addresses(net, hostvars, host, peers, floating, version=4):
 
 
 def ip_version_of(address):
-    """4 or 6; 4 for what is no address (the checks name it)."""
-    parsed = address_of(address)
-    return parsed.version if parsed else 4
+    """4 or 6 (cluster_forms.ip_version); 4 for what is no address (the checks name it)."""
+    return ip_version(address) or 4
 
 
 def director_interfaces(vips, facts, hostvars, host, peers, fallback_interface, unicast, bgp):
