@@ -15,6 +15,7 @@ packages=(
   curl netcat-openbsd socat openssl ca-certificates nftables iptables
   keepalived ipvsadm nginx apache2 nfs-common nfs-kernel-server
   frr frr-pythontools prometheus-node-exporter prometheus-frr-exporter
+  prometheus  # not for the roles: the lab's own scraper (molecule/default, issue 16)
 )
 
 # Units that fail or make no sense in a container, and the daemons the roles own.
@@ -30,7 +31,8 @@ masked+=(systemd-binfmt.service proc-sys-fs-binfmt_misc.automount proc-sys-fs-bi
 # by a /dev/null twin in /etc/sysctl.d, so systemd-sysctl applies only namespaced keys.
 global_sysctl_files=(50-pid-max.conf 99-protect-links.conf)
 disabled=(nginx.service apache2.service keepalived.service nfs-kernel-server.service
-  frr.service prometheus-node-exporter.service prometheus-frr-exporter.service)
+  frr.service prometheus-node-exporter.service prometheus-frr-exporter.service
+  prometheus.service)
 
 hooks=()
 for unit in "${masked[@]}"; do

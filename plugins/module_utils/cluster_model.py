@@ -273,6 +273,13 @@ def floating_addresses(vips):
     return addresses + gateways
 
 
+def vrrp_instances(vips):
+    """The VIPs held by VRRP (announce vrrp, the default) with their keepalived instance
+    names (VI_<name>, as keepalived.conf.j2 writes them): [{instance, vip, address}]."""
+    return [{'instance': 'VI_' + vip['name'], 'vip': vip['name'], 'address': vip['address']}
+            for vip in vips or [] if vip.get('announce', 'vrrp') == 'vrrp']
+
+
 def address_of(text):
     """text as an ipaddress address, or None when it is not one."""
     try:

@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import json
 import os
 
 import pytest
@@ -129,6 +130,7 @@ CASES = [
     case('overlong service name', 'director', service(name='a' * 300), 'lvs_virtual_services[0].name'),
     case('non-ASCII service name', 'director', service(name='wéb'), 'lvs_virtual_services[0].name'),
     # realserver: nginx and apache sites
+    case('scraper address closes the nft set', 'director', {'lvs_metrics_scrapers': ['10.44.0.10 }\nchain x {']}, 'metrics_scrapers'),
     case('docroot closes the server block', 'realserver', {'realserver_docroot': '/var/www/html;\n}\nserver {'}, 'realserver_docroot'),
     case('tls_cert with an include', 'realserver', {'realserver_web_ports': [443],
                                                     'realserver_tls_cert': '/etc/x.crt; include /etc/passwd'}, 'realserver_tls_cert'),
@@ -178,7 +180,7 @@ def nft_table(cluster, family, name, content, host='lvs1'):
 def firewall_table(cluster, firewall, host='lvs1'):
     """The input filter table of a host, after nft_table's firewall checks."""
     v = cluster.role_vars('nft_table', host)
-    v.update({'nft_table_accept': firewall['accept'], 'nft_table_host_sets': firewall['host_sets'], 'nft_table_firewall': True})
+    v.update({'nft_table_policy': firewall, 'nft_table_firewall': True})
     cluster.run_fail_tasks('nft_table', 'firewall.yml', v)
     return nft_table(cluster, 'inet', v['nft_table_firewall_name'], cluster.render(v, 'filter.nft.j2'), host)
 
@@ -297,3 +299,15 @@ def test_a_real_server_of_an_ipv6_vip_needs_an_ipv6_address(facts, refused):
     with pytest.raises(Refused) as stopped:
         cluster.run_fail_tasks('realserver', 'validate.yml', v)
     assert 'web1 serves IPv6 VIPs but has no IPv6 address the directors could reach: set lvs_realserver_address6' in str(stopped.value.args[0])
+
+
+def test_the_firewall_admits_node_exporter_from_the_scrapers_only():
+    """inventories/lab: lvs_metrics with client1 (10.44.0.10) as the only scraper."""
+    cluster = Cluster(INVENTORY, {'lvs_vips': VIPS, 'lvs_virtual_services': SERVICES})
+    _v, files = director_files(cluster)
+    code, said, ruleset = real_tools.nft_ruleset(files['firewall.nft'])
+    assert code == 0, said
+    sets = {item['set']['name']: item['set'].get('elem') for item in ruleset if 'set' in item}
+    assert sets['metrics_scrapers'] == ['10.44.0.10']
+    rules = [json.dumps(item['rule']['expr']) for item in ruleset if 'rule' in item]
+    assert len([rule for rule in rules if '@metrics_scrapers' in rule and '9100' in rule]) == 1
