@@ -110,3 +110,11 @@ def test_write_atomically_replaces_the_file(tmp_path):
     writer.write_atomically(str(tmp_path), 'x.prom', 'a 2\n')
     assert [p.name for p in tmp_path.iterdir()] == ['x.prom']
     assert (tmp_path / 'x.prom').read_text() == 'a 2\n'
+
+
+def test_main_writes_once_without_seconds(tmp_path, monkeypatch):
+    config = tmp_path / 'metrics.json'
+    config.write_text('{"textfile_dir": "%s"}' % tmp_path)
+    monkeypatch.setattr(writer, 'run', lambda argv, timeout=10: None)
+    writer.main(['lvs-metrics', str(config)])
+    assert (tmp_path / writer.OUTPUT).read_text() == ''
