@@ -144,10 +144,14 @@ class Cluster:
 
     def firewall_policy(self, role, variables):
         """nft_table_policy, as role's tasks/main.yml passes it to lvs.cluster.nft_table's firewall entry point."""
+        return self.firewall_include(role, variables)['nft_table_policy']
+
+    def firewall_include(self, role, variables):
+        """Every variable role's tasks/main.yml passes to lvs.cluster.nft_table's firewall entry point, templated."""
         task = next(t for t in self._load(role, 'tasks', 'main.yml')
                     if t.get('ansible.builtin.include_role', {}).get('tasks_from') == 'firewall')
         scope = dict(variables, **task['vars'])   # task vars are templated when used, as in a play
-        return self.template_value(scope, scope['nft_table_policy'])
+        return {name: self.template_value(scope, scope[name]) for name in task['vars']}
 
     def served(self, variables):
         """realserver_served, as the realserver role's tasks/validate.yml sets it."""

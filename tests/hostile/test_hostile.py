@@ -160,7 +160,7 @@ def director_files(cluster):
     v['director_interfaces'] = cluster.director_interfaces(v)
     cluster.run_fail_tasks('director', 'resolve_hosts.yml', v)
     fwmark = nft_table(cluster, 'ip', v['director_fwmark_table'], cluster.render(v, 'fwmark.nft.j2'))
-    firewall = cluster.firewall_policy('director', v)
+    firewall = cluster.firewall_include('director', v)
     return v, {
         'keepalived.conf': cluster.render(v, 'keepalived.conf.j2'),
         'sorry-site.conf': cluster.render(v, 'sorry-site.conf.j2'),
@@ -178,9 +178,10 @@ def nft_table(cluster, family, name, content, host='lvs1'):
 
 
 def firewall_table(cluster, firewall, host='lvs1'):
-    """The input filter table of a host, after nft_table's firewall checks."""
+    """The input filter table of a host, after nft_table's firewall checks; firewall: what
+    the role passes to nft_table's firewall entry point."""
     v = cluster.role_vars('nft_table', host)
-    v.update({'nft_table_policy': firewall, 'nft_table_firewall': True})
+    v.update(firewall, nft_table_firewall=True)
     cluster.run_fail_tasks('nft_table', 'firewall.yml', v)
     return nft_table(cluster, 'inet', v['nft_table_firewall_name'], cluster.render(v, 'filter.nft.j2'), host)
 
@@ -301,13 +302,31 @@ def test_a_real_server_of_an_ipv6_vip_needs_an_ipv6_address(facts, refused):
     assert 'web1 serves IPv6 VIPs but has no IPv6 address the directors could reach: set lvs_realserver_address6' in str(stopped.value.args[0])
 
 
-def test_the_firewall_admits_node_exporter_from_the_scrapers_only():
-    """inventories/lab: lvs_metrics with client1 (10.44.0.10) as the only scraper."""
-    cluster = Cluster(INVENTORY, {'lvs_vips': VIPS, 'lvs_virtual_services': SERVICES})
+def scraper_rules(extra):
+    """The director's input filter over inventories/lab (lvs_metrics with client1, 10.44.0.10,
+    as the only scraper), read back by nft: the scrapers set and the rules using it."""
+    cluster = Cluster(INVENTORY, dict({'lvs_vips': VIPS, 'lvs_virtual_services': SERVICES}, **extra))
     _v, files = director_files(cluster)
     code, said, ruleset = real_tools.nft_ruleset(files['firewall.nft'])
     assert code == 0, said
     sets = {item['set']['name']: item['set'].get('elem') for item in ruleset if 'set' in item}
-    assert sets['metrics_scrapers'] == ['10.44.0.10']
     rules = [json.dumps(item['rule']['expr']) for item in ruleset if 'rule' in item]
-    assert len([rule for rule in rules if '@metrics_scrapers' in rule and '9100' in rule]) == 1
+    return sets.get('metrics_scrapers'), [rule for rule in rules if '@metrics_scrapers' in rule]
+
+
+def test_the_firewall_admits_node_exporter_from_the_scrapers_only():
+    scrapers, rules = scraper_rules({})
+    assert scrapers == ['10.44.0.10']
+    assert len(rules) == 1 and '9100' in rules[0] and '9342' not in rules[0]
+
+
+def test_a_bgp_director_admits_the_frr_exporter_too():
+    bgp = {'lvs_vips': VIPS + [{'name': 'edge', 'address': '10.44.0.150', 'announce': 'bgp'}],
+           'director_bgp': {'asn': 65001, 'peers': [{'address': '10.44.0.1', 'asn': 65000}]}}
+    scrapers, rules = scraper_rules(bgp)
+    assert scrapers == ['10.44.0.10']
+    assert len(rules) == 1 and '9100' in rules[0] and '9342' in rules[0]
+
+
+def test_no_scraper_rule_without_metrics():
+    assert scraper_rules({'lvs_metrics': False}) == (None, [])
