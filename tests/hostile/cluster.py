@@ -167,6 +167,13 @@ class Cluster:
         """A template of the role as ansible.builtin.template writes it."""
         return self.template_value(variables, "{{ lookup('ansible.builtin.template', %r) }}" % template)
 
+    def nft_table(self, family, name, content, host='lvs1'):
+        """A table file as lvs.cluster.nft_table writes it around content."""
+        v = self.role_vars('nft_table', host)
+        v.update({'nft_table_family': family, 'nft_table_name': name, 'nft_table_content': content,
+                  'nft_table_description': 'test', 'nft_table_unit': 'lvs-test'})
+        return self.render(v, 'table.nft.j2')
+
     def render_json(self, variables, template):
         return json.loads(self.render(variables, template))
 

@@ -24,7 +24,7 @@ import tempfile
 ROOT = os.environ.get('LVS_HOSTILE_ROOT', '')
 
 
-def _env():
+def tool_env():
     libs = [os.path.join(ROOT, 'usr/lib/x86_64-linux-gnu'), os.path.join(ROOT, 'lib/x86_64-linux-gnu')]
     return dict(os.environ, LD_LIBRARY_PATH=':'.join(libs))
 
@@ -34,7 +34,7 @@ def tool(name):
 
 
 def _run(argv):
-    return subprocess.run(argv, env=_env(), capture_output=True, text=True, check=False)
+    return subprocess.run(argv, env=tool_env(), capture_output=True, text=True, check=False)
 
 
 def _write(directory, name, text):

@@ -159,7 +159,8 @@ def director_files(cluster):
     v['director_services'] = cluster.director_services(v)
     v['director_interfaces'] = cluster.director_interfaces(v)
     cluster.run_fail_tasks('director', 'resolve_hosts.yml', v)
-    fwmark = nft_table(cluster, 'ip', v['director_fwmark_table'], cluster.render(v, 'fwmark.nft.j2'))
+    fwmark = cluster.nft_table('ip', v['director_fwmark_table'], cluster.render(v, 'fwmark.nft.j2'))
+    v['director_bgp_peer_backed_services'] = cluster.template_value(v, '{{ director_bgp_peer_backed_services }}')
     firewall = cluster.firewall_include('director', v)
     return v, {
         'keepalived.conf': cluster.render(v, 'keepalived.conf.j2'),
@@ -169,21 +170,13 @@ def director_files(cluster):
     }
 
 
-def nft_table(cluster, family, name, content, host='lvs1'):
-    """A table file as lvs.cluster.nft_table writes it around content."""
-    v = cluster.role_vars('nft_table', host)
-    v.update({'nft_table_family': family, 'nft_table_name': name, 'nft_table_content': content,
-              'nft_table_description': 'hostile test', 'nft_table_unit': 'lvs-hostile-test'})
-    return cluster.render(v, 'table.nft.j2')
-
-
 def firewall_table(cluster, firewall, host='lvs1'):
     """The input filter table of a host, after nft_table's firewall checks; firewall: what
     the role passes to nft_table's firewall entry point."""
     v = cluster.role_vars('nft_table', host)
     v.update(firewall, nft_table_firewall=True)
     cluster.run_fail_tasks('nft_table', 'firewall.yml', v)
-    return nft_table(cluster, 'inet', v['nft_table_firewall_name'], cluster.render(v, 'filter.nft.j2'), host)
+    return cluster.nft_table('inet', v['nft_table_firewall_name'], cluster.render(v, 'filter.nft.j2'), host)
 
 
 def realserver_files(cluster):
@@ -240,7 +233,8 @@ def assert_nft_reads_declared(text, family, name, rules):
 def assert_director_files_safe(v, files):
     assert_keepalived_reads_declared(v, files['keepalived.conf'])
     fwmark_rules = len([s for s in v['director_services'] if s['fwmark'] is not None and s['ports'] and s['state'] == 'present'])
-    assert_nft_reads_declared(files['fwmark.nft'], 'ip', v['director_fwmark_table'], fwmark_rules)
+    hand_off_rules = len(v['director_bgp_peer_backed_services'])
+    assert_nft_reads_declared(files['fwmark.nft'], 'ip', v['director_fwmark_table'], fwmark_rules + hand_off_rules)
     code, said, ruleset = real_tools.nft_ruleset(files['firewall.nft'])
     assert code == 0, said
     assert [(t['table']['family'], t['table']['name']) for t in ruleset if 'table' in t] == [('inet', FIREWALL_TABLE)]
