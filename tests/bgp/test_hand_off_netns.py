@@ -26,6 +26,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -102,6 +103,15 @@ def load(director, table):
         nft(director, '-f', handle.name)
 
 
+def nft_counter(director):
+    """The packets counted by the hand-off's rule on director."""
+    listed = subprocess.run(['ip', 'netns', 'exec', PREFIX + director, real_tools.tool('nft'), '-j', 'list', 'chain',
+                             'ip', 'lvs_cluster_fwmark', 'bgp_hand_off'],
+                            check=True, capture_output=True, text=True, env=real_tools.tool_env()).stdout
+    return sum(statement['counter']['packets'] for item in json.loads(listed)['nftables'] if 'rule' in item
+               for statement in item['rule']['expr'] if 'counter' in statement)
+
+
 def sent_packets(director):
     return int(netns(director, 'cat', '/sys/class/net/eth0/statistics/tx_packets'))
 
@@ -165,8 +175,11 @@ def test_the_hand_off_sends_the_connection_to_the_next_director(lab):
     assert 'dup to %s drop' % DIRECTORS['lvs2'] in hand_off_table('lvs1')
     with serving('lvs2'), hand_off('lvs1'):
         answers = [connect() for attempt in range(5)]
-    print('\n  5 connections to lvs1, which misses the service: answered by %s' % answers)
+        handed_off = nft_counter('lvs1')
+    print('\n  5 connections to lvs1, which misses the service: answered by %s; %d packets handed off'
+          % (answers, handed_off))
     assert answers == ['lvs2'] * 5
+    assert handed_off >= 5 * 3         # at least each connection's SYN, ACK and request
 
 
 def test_a_copy_is_not_handed_off_again(lab):
