@@ -16,7 +16,8 @@ a director that holds the VIP while its IPVS service is missing. Shown:
     connection reaches lvs2 (here a listener on the VIP stands for lvs2's IPVS
     and its real server), and lvs2 answers the client directly;
   - when both directors miss the service, the copy is not handed back: the
-    second director refuses it, in a handful of packets.
+    second director refuses it, in a handful of packets;
+  - a connection lvs1 opens itself to the VIP is not handed off.
 
 Needs root, iproute2, python3, and nft from LVS_HOSTILE_ROOT. Run:
 LVS_HOSTILE_ROOT=$(tests/hostile/tools.sh) pytest -s tests/bgp/test_hand_off_netns.py
@@ -80,8 +81,8 @@ def netns(name, *argv):
     return sh('ip', 'netns', 'exec', PREFIX + name, *argv)
 
 
-def connect(timeout=2.0):
-    return netns('client', sys.executable, '-c', CONNECT, VIP, str(timeout)).strip()
+def connect(timeout=2.0, where='client'):
+    return netns(where, sys.executable, '-c', CONNECT, VIP, str(timeout)).strip()
 
 
 def hand_off_table(director):
@@ -180,6 +181,14 @@ def test_the_hand_off_sends_the_connection_to_the_next_director(lab):
           % (answers, handed_off))
     assert answers == ['lvs2'] * 5
     assert handed_off >= 5 * 3         # at least each connection's SYN, ACK and request
+
+
+def test_the_directors_own_connections_are_not_handed_off(lab):
+    # Their source is the VIP: the real server would answer it on its own lo.
+    with serving('lvs2'), hand_off('lvs1'):
+        answer = connect(where='lvs1')
+        handed_off = nft_counter('lvs1')
+    assert (answer, handed_off) == ('ConnectionRefusedError', 0)
 
 
 def test_a_copy_is_not_handed_off_again(lab):
