@@ -93,8 +93,9 @@ def hand_off_table(director):
 
 
 def nft(director, *argv):
-    subprocess.run(['ip', 'netns', 'exec', PREFIX + director, real_tools.tool('nft')] + list(argv),
-                   check=True, env=real_tools.tool_env())
+    """nft argv in director's namespace; its output."""
+    return subprocess.run(['ip', 'netns', 'exec', PREFIX + director, real_tools.tool('nft')] + list(argv),
+                          check=True, capture_output=True, text=True, env=real_tools.tool_env()).stdout
 
 
 def load(director, table):
@@ -106,9 +107,7 @@ def load(director, table):
 
 def nft_counter(director):
     """The packets counted by the hand-off's rule on director."""
-    listed = subprocess.run(['ip', 'netns', 'exec', PREFIX + director, real_tools.tool('nft'), '-j', 'list', 'chain',
-                             'ip', 'lvs_cluster_fwmark', 'bgp_hand_off'],
-                            check=True, capture_output=True, text=True, env=real_tools.tool_env()).stdout
+    listed = nft(director, '-j', 'list', 'chain', 'ip', 'lvs_cluster_fwmark', 'bgp_hand_off')
     return sum(statement['counter']['packets'] for item in json.loads(listed)['nftables'] if 'rule' in item
                for statement in item['rule']['expr'] if 'counter' in statement)
 
