@@ -106,8 +106,12 @@ def load(director, table):
 
 
 def nft_counter(director):
-    """The packets counted by the hand-off's rule on director."""
+    """The packets counted by the hand-off's rule on director. With LVS_CAPTURE_DIR set, the
+    listing is kept there as nft-hand-off.json (tests/unit/fixtures/metrics/capture.sh)."""
     listed = nft(director, '-j', 'list', 'chain', 'ip', 'lvs_cluster_fwmark', 'bgp_hand_off')
+    if os.environ.get('LVS_CAPTURE_DIR'):
+        with open(os.path.join(os.environ['LVS_CAPTURE_DIR'], 'nft-hand-off.json'), 'w') as capture:
+            capture.write(listed)
     return sum(statement['counter']['packets'] for item in json.loads(listed)['nftables'] if 'rule' in item
                for statement in item['rule']['expr'] if 'counter' in statement)
 

@@ -118,3 +118,26 @@ def test_main_writes_once_without_seconds(tmp_path, monkeypatch):
     monkeypatch.setattr(writer, 'run', lambda argv, timeout=10: None)
     writer.main(['lvs-metrics', str(config)])
     assert (tmp_path / writer.OUTPUT).read_text() == ''
+
+
+# The hand-off chain as nft 1.0.6 listed it after three connections were handed on
+# (tests/bgp/test_hand_off_netns.py, LVS_CAPTURE_DIR).
+HAND_OFF_CHAIN = ['ip', 'lvs_cluster_fwmark', 'bgp_hand_off']
+
+
+def test_hand_off_packets_per_service_from_nft():
+    assert writer.hand_off_packets(fixture('nft-hand-off.json')) == {'web': 20}
+    assert writer.hand_off_packets(None) == {}
+
+
+def test_hand_off_counter_of_a_bgp_director():
+    text = writer.metrics({'hand_off_chain': HAND_OFF_CHAIN}, keepalived({'nft': fixture('nft-hand-off.json')}))
+    assert text.splitlines() == [
+        '# HELP lvs_bgp_hand_off_packets_total ' + writer.HELP['lvs_bgp_hand_off_packets_total'],
+        '# TYPE lvs_bgp_hand_off_packets_total counter',
+        'lvs_bgp_hand_off_packets_total{service="web"} 20']
+
+
+def test_no_hand_off_chain_no_counter():
+    # nft fails when the chain is not there (a director without BGP VIPs, or before the first run).
+    assert writer.metrics({'hand_off_chain': HAND_OFF_CHAIN}, keepalived({})) == ''
