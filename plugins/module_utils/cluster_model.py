@@ -355,8 +355,10 @@ def director_interfaces(vips, facts, hostvars, host, peers, fallback_interface, 
     to fallback_interface, a gateway gets None (the role then stops, naming it).
     With unicast VRRP, each VIP's advert source here and its peers' addresses on the
     VIP's network. With bgp (director_bgp, given when the BGP VIPs' second chance is
-    on), second_chance: the other directors' addresses on the network of the first
-    BGP peer, where the gate sends on the flows of a VIP it withdrew."""
+    on), second_chance: the other directors' IPv4 addresses on the network of the
+    first IPv4 BGP peer, where the gate sends on the flows of a VIP it withdrew; and
+    when a BGP VIP is IPv6, second_chance6: their IPv6 addresses on the network of
+    the first IPv6 peer."""
     # A VIP is no director's own address: every director holds a BGP VIP on lo,
     # and a VRRP master its VIP, so either could come first on the network.
     floating = floating_addresses(vips)
@@ -378,10 +380,35 @@ def director_interfaces(vips, facts, hostvars, host, peers, fallback_interface, 
             resolved['unicast'][vip['name']] = {'src': source,
                                                 'peers': peer_addresses(vip_net, hostvars, host, peers, floating, version)}
     if bgp is not None:
-        router = str(((bgp.get('peers') or [{}])[0] or {}).get('address', ''))
-        router_net = network_of(nets, router) if re.match(r'^[0-9]+(\.[0-9]+){3}$', router) else None
-        resolved['second_chance'] = peer_addresses(router_net, hostvars, host, peers, floating)
+        resolved['second_chance'] = second_chance_addresses(bgp, nets, hostvars, host, peers, floating, 4)
+        if any(vip.get('announce') == 'bgp' and ip_version(vip['address']) == 6 for vip in vips):
+            resolved['second_chance6'] = second_chance_addresses(bgp, nets, hostvars, host, peers, floating, 6)
     return resolved
+
+
+def second_chance_addresses(bgp, nets, hostvars, host, peers, floating, version):
+    """The other directors' addresses of IP version on the network of the first BGP peer
+    of that version (the router), else their fallback_address."""
+    routers = [str((peer or {}).get('address', '')) for peer in bgp.get('peers') or [] if isinstance(peer, dict)]
+    router = next((address for address in routers if ip_version(address) == version), None)
+    router_net = network_of(nets, router) if router else None
+    return peer_addresses(router_net, hostvars, host, peers, floating, version)
+
+
+def bgp_hand_off(services, bgp_vip_names, interfaces, directors, host):
+    """The BGP VIPs' services, of those given (keepalived's present ones), without a sorry
+    server of their own, each with `peer`: the director keepalived makes their sorry server
+    and the hand-off sends their packets to when IPVS does not take them here. It is the
+    next director after host in directors (director_vrrp_peers), so that each director hands
+    its flows to a different one, at its address of the service's IP version
+    (interfaces' second_chance or second_chance6). None without such an address."""
+    position = directors.index(host) if host in directors else 0
+    backed = []
+    for service in services:
+        others = interfaces.get('second_chance6' if ip_version(service['address']) == 6 else 'second_chance') or []
+        if service['vip'] in bgp_vip_names and service['sorry_server'] is None and others:
+            backed.append(dict(service, peer=others[position % len(others)]))
+    return backed
 
 
 def has_no_address(host_vars, own_variable):
@@ -584,14 +611,12 @@ def vip_errors(vip, where, vips, interfaces, settings):
 
 
 def ipv6_vip_errors(vip, where, settings):
-    """What an IPv6 VIP cannot have: a NAT gateway, a BGP announcement (frr.conf
-    announces IPv4 only), or VRRPv2 (IPv6 needs VRRPv3)."""
+    """What an IPv6 VIP cannot have: a NAT gateway, or VRRPv2 (IPv6 needs VRRPv3)
+    when VRRP holds it."""
     errors = []
     if 'gateway' in vip:
         errors.append(where + ': an IPv6 VIP takes no gateway (NAT is IPv4 only here)')
-    if vip.get('announce', 'vrrp') == 'bgp':
-        errors.append(where + ': announce bgp takes IPv4 VIPs only; announce an IPv6 VIP with vrrp')
-    elif as_int(settings['vrrp_version']) != 3:
+    if vip.get('announce', 'vrrp') == 'vrrp' and as_int(settings['vrrp_version']) != 3:
         errors.append(where + ': an IPv6 VIP needs director_vrrp_version 3 (VRRPv2 is IPv4 only)')
     return errors
 
@@ -733,7 +758,7 @@ def firewall_errors(accept, host_sets, address_sets, hostvars, context):
     errors += [message('from of the rule %r' % rule['comment'], rule['from'], 'identifier')
                for rule in accept if 'from' in rule and not is_form(rule['from'], 'identifier')]
     for name, addresses in address_sets.items():
-        errors += [message('an address of the set ' + name, address, 'ipv4') for address in addresses if not is_form(address, 'ipv4')]
+        errors += [message('an address of the set ' + name, address, 'ip') for address in addresses if not is_form(address, 'ip')]
     for name, hosts in host_sets.items():
         errors += host_set_errors(name, hosts, hostvars, context['floating'])
     return errors

@@ -159,13 +159,14 @@ def director_files(cluster):
     v['director_services'] = cluster.director_services(v)
     v['director_interfaces'] = cluster.director_interfaces(v)
     cluster.run_fail_tasks('director', 'resolve_hosts.yml', v)
-    fwmark = cluster.nft_table('ip', v['director_fwmark_table'], cluster.render(v, 'fwmark.nft.j2'))
-    v['director_bgp_peer_backed_services'] = cluster.template_value(v, '{{ director_bgp_peer_backed_services }}')
+    fwmark = cluster.fwmark_tables(v)
+    v['director_fwmark_families'] = [entry for entry, _table in fwmark.values()]
     firewall = cluster.firewall_include('director', v)
     return v, {
         'keepalived.conf': cluster.render(v, 'keepalived.conf.j2'),
         'sorry-site.conf': cluster.render(v, 'sorry-site.conf.j2'),
-        'fwmark.nft': fwmark,
+        'fwmark.nft': fwmark['ip'][1],
+        'fwmark6.nft': fwmark['ip6'][1],
         'firewall.nft': firewall_table(cluster, firewall),
     }
 
@@ -233,8 +234,9 @@ def assert_nft_reads_declared(text, family, name, rules):
 def assert_director_files_safe(v, files):
     assert_keepalived_reads_declared(v, files['keepalived.conf'])
     fwmark_rules = len([s for s in v['director_services'] if s['fwmark'] is not None and s['ports'] and s['state'] == 'present'])
-    hand_off_rules = len(v['director_bgp_peer_backed_services'])
-    assert_nft_reads_declared(files['fwmark.nft'], 'ip', v['director_fwmark_table'], fwmark_rules + hand_off_rules)
+    hand_off = dict((entry['family'], len(entry['hand_off'])) for entry in v['director_fwmark_families'])
+    assert_nft_reads_declared(files['fwmark.nft'], 'ip', v['director_fwmark_table'], fwmark_rules + hand_off['ip'])
+    assert_nft_reads_declared(files['fwmark6.nft'], 'ip6', v['director_fwmark_table'], hand_off['ip6'])
     code, said, ruleset = real_tools.nft_ruleset(files['firewall.nft'])
     assert code == 0, said
     assert [(t['table']['family'], t['table']['name']) for t in ruleset if 'table' in t] == [('inet', FIREWALL_TABLE)]
@@ -296,22 +298,30 @@ def test_a_real_server_of_an_ipv6_vip_needs_an_ipv6_address(facts, refused):
     assert 'web1 serves IPv6 VIPs but has no IPv6 address the directors could reach: set lvs_realserver_address6' in str(stopped.value.args[0])
 
 
-def scraper_rules(extra):
+def scraper_rules(extra, set_name='metrics_scrapers'):
     """The director's input filter over inventories/lab (lvs_metrics with client1, 10.44.0.10,
-    as the only scraper), read back by nft: the scrapers set and the rules using it."""
+    as the only scraper), read back by nft: the scrapers set (set_name: its IPv4 one, or
+    metrics_scrapers_v6) and the rules using it."""
     cluster = Cluster(INVENTORY, dict({'lvs_vips': VIPS, 'lvs_virtual_services': SERVICES}, **extra))
     _v, files = director_files(cluster)
     code, said, ruleset = real_tools.nft_ruleset(files['firewall.nft'])
     assert code == 0, said
     sets = {item['set']['name']: item['set'].get('elem') for item in ruleset if 'set' in item}
     rules = [json.dumps(item['rule']['expr']) for item in ruleset if 'rule' in item]
-    return sets.get('metrics_scrapers'), [rule for rule in rules if '@metrics_scrapers' in rule]
+    return sets.get(set_name), [rule for rule in rules if '"@%s"' % set_name in rule]
 
 
 def test_the_firewall_admits_node_exporter_from_the_scrapers_only():
     scrapers, rules = scraper_rules({})
     assert scrapers == ['10.44.0.10']
     assert len(rules) == 1 and '9100' in rules[0] and '9342' not in rules[0]
+
+
+def test_an_ipv6_scraper_is_admitted_by_the_ipv6_set():
+    scrapers, rules = scraper_rules({'lvs_metrics_scrapers': ['10.44.0.10', 'fd00:44::10']}, 'metrics_scrapers_v6')
+    assert scrapers == ['fd00:44::10']
+    assert len(rules) == 1 and '9100' in rules[0] and '"ip6"' in rules[0]
+    assert scraper_rules({'lvs_metrics_scrapers': ['10.44.0.10', 'fd00:44::10']})[0] == ['10.44.0.10']
 
 
 def test_a_bgp_director_admits_the_frr_exporter_too():

@@ -17,7 +17,8 @@ import pytest
 
 from ansible_collections.lvs.cluster.plugins.filter.realserver_share import FilterModule
 from ansible_collections.lvs.cluster.plugins.module_utils.cluster_model import (
-    ModelError, director_errors, director_firewall, director_interfaces, director_services, director_unresolved_hosts,
+    ModelError, bgp_hand_off, director_errors, director_firewall, director_interfaces, director_services,
+    director_unresolved_hosts,
     firewall_errors, host_set_addresses, nfs_server_errors, realserver_firewall, realserver_share)
 
 from ansible.errors import AnsibleFilterError
@@ -399,13 +400,14 @@ def test_firewalld_and_a_host_in_two_groups_rule_the_firewall_out():
 
 def test_ports_sets_and_protocols_of_their_forms():
     found = firewall([{'protocol': 'tcp', 'ports': [0, True], 'comment': 'web'}, {'protocol': 'b a d', 'from': 'none', 'comment': 'x'}],
-                     address_sets={'peers': ['10.0.0.x']}, management_ports=[70000])
+                     address_sets={'peers': ['10.0.0.x', 'fd00::1', 'fd00::1;']}, management_ports=[70000])
     assert found == [
         'lvs_firewall_management_ports: 70000 is not a port 1-65535',
         'web: port 0 is not 1-65535', 'web: port True is not 1-65535',
         'x: from none is not a host or address set',
         "protocol of nft_table_accept[1]: 'b a d' is not a name of letters, digits and _ . - (not starting with . or -)",
-        "an address of the set peers: '10.0.0.x' is not an IPv4 address"]
+        "an address of the set peers: '10.0.0.x' is not an IPv4 or IPv6 address",
+        "an address of the set peers: 'fd00::1;' is not an IPv4 or IPv6 address"]
 
 
 def test_a_host_set_needs_inventory_hosts_with_an_address_that_is_not_a_vip():
@@ -436,6 +438,28 @@ def test_an_ipv6_vip_takes_its_networks_interface_and_ipv6_unicast_peers_not_a_v
                                 'web': {'src': '10.0.0.11', 'peers': ['10.0.0.12', '']}}
 
 
+def test_ipv6_second_chance_peers_on_the_first_ipv6_bgp_peers_network_only_with_an_ipv6_bgp_vip():
+    bgp = {'peers': [{'address': '10.0.0.1'}, {'address': 'fd00::1'}]}
+    vips = [{'name': 'web', 'address': '10.0.0.100', 'announce': 'bgp'}]
+    found = director_interfaces(vips, V6_FACTS, V6_PEERS, 'lvs1', ['lvs1', 'lvs2', 'lvs3'], 'eth7', False, bgp)
+    assert found['second_chance'] == ['10.0.0.12', ''] and 'second_chance6' not in found
+    vips.append({'name': 'web6', 'address': 'fd00::100', 'announce': 'bgp'})
+    found = director_interfaces(vips, V6_FACTS, V6_PEERS, 'lvs1', ['lvs1', 'lvs2', 'lvs3'], 'eth7', False, bgp)
+    # lvs2 holds the VIP too: its own address on the router's network; lvs3 is on none, its default IPv6.
+    assert found['second_chance6'] == ['fd00::12', '2001:db8::13']
+
+
+def test_each_bgp_service_is_handed_to_the_next_director_of_its_ip_version():
+    interfaces = {'second_chance': ['10.0.0.12', '10.0.0.13'], 'second_chance6': ['fd00::12', 'fd00::13']}
+    services = [{'name': 'web', 'vip': 'web', 'address': '10.0.0.100', 'sorry_server': None},
+                {'name': 'web6', 'vip': 'web6', 'address': 'fd00::100', 'sorry_server': None},
+                {'name': 'own', 'vip': 'web', 'address': '10.0.0.100', 'sorry_server': {'address': '10.0.0.9'}},
+                {'name': 'vrrp', 'vip': 'admin', 'address': '10.0.0.200', 'sorry_server': None}]
+    backed = bgp_hand_off(services, ['web', 'web6'], interfaces, ['lvs1', 'lvs2', 'lvs3'], 'lvs2')
+    assert [(s['name'], s['peer']) for s in backed] == [('web', '10.0.0.13'), ('web6', 'fd00::13')]
+    assert bgp_hand_off(services, ['web', 'web6'], {'second_chance': []}, ['lvs1'], 'lvs1') == []
+
+
 def test_a_link_local_network_holds_no_vip():
     found = director_interfaces([{'name': 'v', 'address': 'fe80::99'}], V6_FACTS, V6_PEERS, 'lvs1', ['lvs1'], 'eth7', False, None)
     assert found['vips'] == {'v': 'eth7'}
@@ -455,7 +479,7 @@ def test_a_real_server_of_an_ipv6_vip_by_address_serves_it_on_lo():
     assert (served['services'], served['dr_vips'], served['ipv6']) == (['web6'], ['fd00::100'], True)
 
 
-def test_ipv6_vips_need_vrrpv3_and_take_no_gateway_or_bgp_and_their_own_prefix_range():
+def test_ipv6_vips_need_vrrpv3_unless_bgp_holds_them_and_take_no_gateway_and_their_own_prefix_range():
     vips = [dict(V6_VIPS[0], prefix=129), {'name': 'g', 'address': 'fd00::101', 'virtual_router_id': 53,
                                            'gateway': {'address': '10.46.0.254'}},
             {'name': 'b', 'address': 'fd00::102', 'announce': 'bgp'}]
@@ -463,8 +487,7 @@ def test_ipv6_vips_need_vrrpv3_and_take_no_gateway_or_bgp_and_their_own_prefix_r
     assert found == ['lvs_vips[0] (web6): prefix must be 1-128',
                      'lvs_vips[0] (web6): an IPv6 VIP needs director_vrrp_version 3 (VRRPv2 is IPv4 only)',
                      'lvs_vips[1] (g): an IPv6 VIP takes no gateway (NAT is IPv4 only here)',
-                     'lvs_vips[1] (g): an IPv6 VIP needs director_vrrp_version 3 (VRRPv2 is IPv4 only)',
-                     'lvs_vips[2] (b): announce bgp takes IPv4 VIPs only; announce an IPv6 VIP with vrrp']
+                     'lvs_vips[1] (g): an IPv6 VIP needs director_vrrp_version 3 (VRRPv2 is IPv4 only)']
     assert errors(vips=V6_VIPS, services=[service('web6', vip='web6')], vrrp_version=3) == []
 
 
