@@ -214,7 +214,8 @@ def load(url, holds, ready_file, stop_file, seconds):
 
 
 def next_hops(prefix):
-    out = subprocess.run(["ip", "-j", "route", "show", prefix], capture_output=True, text=True, check=False).stdout
+    family = "-6" if ":" in prefix else "-4"  # ip route show reads an IPv6 prefix only with -6
+    out = subprocess.run(["ip", "-j", family, "route", "show", prefix], capture_output=True, text=True, check=False).stdout
     hops = []
     for route in json.loads(out or "[]"):
         hops += [route["gateway"]] if "gateway" in route else [n["gateway"] for n in route.get("nexthops", [])]

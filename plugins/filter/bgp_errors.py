@@ -14,6 +14,8 @@ short_description: Check director_bgp and the services of BGP-announced VIPs
 description:
   - Returns one message per problem, each naming the variable. Every value that reaches
     frr.conf is checked against its closed form (see C(lvs.cluster.form_errors)).
+  - A BGP VIP is announced as a host route to the peers of its IP version, so
+    C(director_bgp.peers) must have one of each version the BGP VIPs use.
   - The services of a BGP VIP must be owned by keepalived (its health checks gate the
     announcement), forward by C(dr) or C(tun) (replies must not come back through one
     director), and use a consistent scheduler (C(mh) or C(sh)) unless the override allows it.
@@ -53,7 +55,7 @@ _value:
   elements: str
 """
 
-from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import form_errors
+from ansible_collections.lvs.cluster.plugins.module_utils.cluster_forms import form_errors, ip_version
 
 CONSISTENT_SCHEDULERS = ('mh', 'sh')
 OVERRIDE = 'director_bgp_allow_inconsistent'
@@ -82,7 +84,7 @@ def _peer_errors(peers):
     for index, peer in enumerate(peers):
         where = 'director_bgp.peers[%d]' % index
         errors += form_errors([
-            [peer.get('address'), 'ipv4', where + '.address'],
+            [peer.get('address'), 'ip', where + '.address'],
             [peer.get('asn'), 'asn', where + '.asn'],
             [peer.get('password'), 'bgp_password', where + '.password', 'secret'],
             [peer.get('bfd_receive_interval'), 'bfd_interval', where + '.bfd_receive_interval'],
@@ -114,14 +116,22 @@ def _config_errors(bgp):
     return errors + _peer_errors(bgp.get('peers') or [])
 
 
-def _vip_errors(vips):
+def _vip_errors(vips, peers):
+    """A BGP VIP is announced as a host route (/32, an IPv6 one /128) to the peers of
+    its IP version: FRR's ipv4 and ipv6 unicast families each go to their own peers."""
     errors = []
+    peer_versions = {ip_version(peer.get('address')) for peer in peers if isinstance(peer, dict)}
     for index, vip in enumerate(vips):
         if vip.get('announce', 'vrrp') != 'bgp':
             continue
         where = 'lvs_vips[%d] (%s)' % (index, vip.get('name'))
-        if int(vip.get('prefix', 32)) != 32:
-            errors.append('%s: a BGP VIP is announced as a /32; leave out prefix' % where)
+        version = ip_version(vip.get('address')) or 4
+        bits = 32 if version == 4 else 128
+        if int(vip.get('prefix', bits)) != bits:
+            errors.append('%s: a BGP VIP is announced as a /%d; leave out prefix' % (where, bits))
+        if peers and version not in peer_versions:
+            errors.append('%s: an IPv%d VIP is announced to IPv%d peers, and director_bgp.peers has none'
+                          % (where, version, version))
         if 'gateway' in vip:
             errors.append('%s: gateway follows VRRP; a BGP VIP has none (NAT is not possible with BGP)' % where)
     return errors
@@ -152,7 +162,7 @@ def bgp_errors(bgp, vips, services, default_owner, allow_inconsistent):
     bgp_vips = bgp_vip_names(vips)
     if not bgp_vips:
         return []
-    return (_config_errors(bgp or {}) + _vip_errors(vips)
+    return (_config_errors(bgp or {}) + _vip_errors(vips, (bgp or {}).get('peers') or [])
             + _service_errors(services, bgp_vips, default_owner, allow_inconsistent))
 
 

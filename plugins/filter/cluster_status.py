@@ -21,7 +21,7 @@ description:
     holding it on C(lo) and FRR announces; its state is C(ANNOUNCED) there and C(WITHDRAWN) elsewhere, and
     only a BGP VIP that no director announces is an anomaly.
   - For a BGP VIP's service, the director the role makes keepalived's sorry server there
-    (C(bgp_sorry_peer) of the reading) is reported as the sorry server, not as an undeclared real server.
+    (in C(bgp_sorry_peers) of the reading) is reported as the sorry server, not as an undeclared real server.
 positional: _input, directors, vips
 options:
   _input:
@@ -30,8 +30,9 @@ options:
         C(director_services)), C(ipvs) (the result of M(lvs.cluster.ipvs_info)), C(addresses) (the JSON of
         C(ip -j addr show)), C(keepalived) (the unit's C(ActiveState) from systemd), C(vrrp_log)
         (keepalived's journal lines), C(sync_daemon) (C(director_sync_daemon)), C(sync_daemons)
-        (the output of C(ipvsadm -L -n --daemon)) and, optional, C(bgp_sorry_peer) (the director's
-        C(director_bgp_sorry_peer)).
+        (the output of C(ipvsadm -L -n --daemon)) and, optional, C(bgp_sorry_peers) (by service name, the
+        address of the director that backs each BGP VIP's service, the C(peer) of the director's
+        C(director_bgp_peer_backed_services)).
     type: dict
     required: true
   directors:
@@ -184,7 +185,7 @@ def sorry_addresses(service, reading):
     """The sorry servers of service on the director of reading: its own, and for a BGP VIP's
     service the other director keepalived hands the flows to there."""
     own = (service.get('sorry_server') or {}).get('address')
-    peer = reading.get('bgp_sorry_peer') if service.get('announce') == 'bgp' else None
+    peer = (reading.get('bgp_sorry_peers') or {}).get(service['name']) if service.get('announce') == 'bgp' else None
     return set(ipvs_model.canonical_address(address) for address in (own, peer) if address)
 
 

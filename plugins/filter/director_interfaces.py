@@ -17,7 +17,8 @@ description:
     C(interface), else the one holding its address, else none (the role then stops, naming it).
   - With O(unicast), each VIP's advert source on its network and the other directors' addresses there, of the VIP's IP
     version (else their C(lvs_director_address), else their default IPv4; for an IPv6 VIP their default IPv6).
-  - With O(bgp), C(second_chance) lists the other directors' addresses on the network of the first BGP peer.
+  - With O(bgp), C(second_chance) lists the other directors' IPv4 addresses on the network of the first IPv4 BGP peer,
+    and when a BGP VIP is IPv6, C(second_chance6) their IPv6 addresses on the network of the first IPv6 peer.
   - The filter C(director_unresolved_hosts), in the same file, lists the real servers and peers named by inventory
     host whose address cannot be known yet (no C(lvs_realserver_address) or C(lvs_director_address), no facts).
 positional: _input, facts, hostvars, host, peers, fallback_interface, unicast, bgp
@@ -70,7 +71,7 @@ RETURN = r"""
 _value:
   description:
     - C(director_interfaces) - C({vips, gateways, unicast, second_chance}), interfaces by VIP name, C({src, peers}) by VIP
-      name, and addresses.
+      name, and addresses; C(second_chance6) too when a BGP VIP is IPv6.
     - C(director_unresolved_hosts) - inventory hostnames.
   type: raw
 """

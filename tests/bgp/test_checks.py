@@ -184,4 +184,4 @@ def test_the_realserver_role_serves_a_bgp_vip_unchanged():
     cluster.check_arguments('realserver', variables)
     variables['realserver_served'] = cluster.served(variables)
     cluster.run_fail_tasks('realserver', 'validate.yml', variables)
-    assert variables['realserver_served']['dr_vips'] == ['10.99.1.100', '10.99.1.200']
+    assert variables['realserver_served']['dr_vips'] == ['10.99.1.100', 'fd00:99:1::100', '10.99.1.200']

@@ -7,10 +7,12 @@
 machine: two directors running the frr.conf the director role renders for
 tests/bgp/inventory (zebra, bgpd, bfdd of Debian 12's FRR, unpacked by
 tests/bgp/tools.sh) and the role's gate (files/lvs-bgp-gate), and a router
-running tests/bgp/router.conf, all on one bridge (10.99.1.0/24).
+running tests/bgp/router.conf, all on one bridge (10.99.1.0/24 and
+fd00:99:1::/64: one BGP session per IP version).
 
 Shown, with times printed (run with -s): the sessions and BFD come up; the
-router installs the VIP /32 with one next hop per director (ECMP); a director
+router installs the VIP /32, and the IPv6 VIP /128, with one next hop per
+director (ECMP); a director
 withdraws it when its gate closes (its IPVS service has no real server of
 weight > 0; the operator's disable file; keepalived's checker dead) and
 announces it again when it opens, in one pass and as its service runs it
@@ -48,17 +50,29 @@ pytestmark = pytest.mark.skipif(not FRR, reason='LVS_FRR_ROOT is not set (LVS_FR
 VIP = '10.99.1.100'
 ROUTER = '10.99.1.1'
 DIRECTORS = {'lvs1': '10.99.1.11', 'lvs2': '10.99.1.12'}
+VIP6 = 'fd00:99:1::100'
+ROUTER6 = 'fd00:99:1::1'
+DIRECTORS6 = {'lvs1': 'fd00:99:1::11', 'lvs2': 'fd00:99:1::12'}
 GATE = os.path.join(REPO, 'roles', 'director', 'files', 'lvs-bgp-gate')
 TIMEOUT = 30
 
-# /proc/net/ip_vs as keepalived leaves it: the VIP's port 80, two real servers.
+# /proc/net/ip_vs as keepalived leaves it (in the kernel's layout,
+# tests/unit/roles/fixtures/proc-net-ip_vs.txt): each VIP's port 80, two real servers.
 IPVS_TABLE = """IP Virtual Server version 1.2.1 (size=4096)
 Prot LocalAddress:Port Scheduler Flags
   -> RemoteAddress:Port Forward Weight ActiveConn InActConn
-TCP  0A630164:0050 mh (mh-port)
+TCP  0A630164:0050 mh
   -> 0A630215:0050      Route   {weight}      0          0
   -> 0A630216:0050      Route   {weight}      0          0
+TCP  [fd00:0099:0001:0000:0000:0000:0000:0100]:0050 mh
+  -> [fd00:0099:0002:0000:0000:0000:0000:0021]:0050      Route   {weight6}      0          0
+  -> [fd00:0099:0002:0000:0000:0000:0000:0022]:0050      Route   {weight6}      0          0
 """
+
+
+def ipvs_table(weight=1, weight6=1):
+    """IPVS_TABLE with the weights of the IPv4 VIP's and the IPv6 VIP's real servers."""
+    return IPVS_TABLE.format(weight=weight, weight6=weight6)
 
 
 def frr_env():
@@ -129,11 +143,12 @@ def group_file(workdir):
     return path
 
 
-def link(router, node, address, index):
+def link(router, node, address, address6, index):
     """A veth from node's namespace to the router's bridge."""
     sh('ip', 'link', 'add', 'lvsbgp%d' % index, 'netns', node.ns, 'type', 'veth', 'peer', 'name', 'lvsbgp%dr' % index, 'netns', router.ns)
     sh('ip', '-n', node.ns, 'link', 'set', 'lvsbgp%d' % index, 'name', 'eth0')
     sh('ip', '-n', node.ns, 'addr', 'add', address + '/24', 'dev', 'eth0')
+    sh('ip', '-n', node.ns, 'addr', 'add', address6 + '/64', 'dev', 'eth0', 'nodad')
     sh('ip', '-n', node.ns, 'link', 'set', 'eth0', 'up')
     sh('ip', '-n', router.ns, 'link', 'set', 'lvsbgp%dr' % index, 'master', 'br0', 'up')
 
@@ -159,7 +174,7 @@ class Director:
         self.node = node
         frr_conf, gate = render(node.name)
         self.frr_conf = write(os.path.join(node.dir, 'frr.conf'), frr_conf)
-        self.table = write(os.path.join(node.dir, 'ip_vs'), IPVS_TABLE.format(weight=1))
+        self.table = write(os.path.join(node.dir, 'ip_vs'), ipvs_table())
         self.checker_pid = write(os.path.join(node.dir, 'checkers.pid'), '%d\n' % os.getpid())
         gate.update(ipvs_table=self.table, disable_file=os.path.join(node.dir, 'bgp-disable'),
                     checker_pidfiles=[self.checker_pid])
@@ -196,9 +211,10 @@ def lab():
             sh('ip', '-n', node.ns, 'link', 'set', 'lo', 'up')
         sh('ip', '-n', router.ns, 'link', 'add', 'br0', 'type', 'bridge')
         sh('ip', '-n', router.ns, 'addr', 'add', ROUTER + '/24', 'dev', 'br0')
+        sh('ip', '-n', router.ns, 'addr', 'add', ROUTER6 + '/64', 'dev', 'br0', 'nodad')
         sh('ip', '-n', router.ns, 'link', 'set', 'br0', 'up')
         for index, (name, address) in enumerate(sorted(DIRECTORS.items())):
-            link(router, nodes[name], address, index)
+            link(router, nodes[name], address, DIRECTORS6[name], index)
         for node in everyone:
             node.start()
         yield router, {name: Director(node) for name, node in nodes.items()}
@@ -209,25 +225,35 @@ def lab():
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def next_hops(router):
-    """The gateways of the router's kernel route to the VIP (one per director with ECMP)."""
-    routes = json.loads(subprocess.run(['ip', '-n', router.ns, '-j', 'route', 'show', VIP + '/32'],
-                                       check=True, capture_output=True, text=True).stdout or '[]')
+def ip_json(namespace, *argv):
+    return json.loads(subprocess.run(['ip', '-n', namespace, '-j'] + list(argv), check=True, capture_output=True, text=True).stdout or '[]')
+
+
+def next_hops(router, prefix=VIP + '/32'):
+    """The gateways of the router's kernel route to prefix (one per director with ECMP)."""
     hops = set()
-    for route in routes:
+    for route in ip_json(router.ns, '-6' if ':' in prefix else '-4', 'route', 'show', prefix):
         hops.update(hop['gateway'] for hop in route.get('nexthops', []))
         if 'gateway' in route:
             hops.add(route['gateway'])
     return hops
 
 
+def next_hops6(router):
+    """The gateways of the router's kernel route to the IPv6 VIP: the directors' global
+    addresses (router.conf prefers them to the link-local ones)."""
+    return next_hops(router, VIP6 + '/128')
+
+
 def established(router):
-    peers = router.show_json('show bgp ipv4 unicast summary').get('peers', {})
-    return all(peers.get(a, {}).get('state') == 'Established' for a in DIRECTORS.values())
+    peers = dict(router.show_json('show bgp ipv4 unicast summary').get('peers', {}))
+    peers.update(router.show_json('show bgp ipv6 unicast summary').get('peers', {}))
+    return all(peers.get(a, {}).get('state') == 'Established' for a in list(DIRECTORS.values()) + list(DIRECTORS6.values()))
 
 
 def bfd_up(router):
-    return {p.get('peer') for p in router.show_json('show bfd peers') if p.get('status') == 'up'} >= set(DIRECTORS.values())
+    up = {p.get('peer') for p in router.show_json('show bfd peers') if p.get('status') == 'up'}
+    return up >= set(DIRECTORS.values()) | set(DIRECTORS6.values())
 
 
 def vip_path(router, director):
@@ -239,11 +265,10 @@ def vip_path(router, director):
     return None
 
 
-def sent_on_to(director):
-    """Where director's kernel sends a packet for the VIP: 'local' while it holds the
+def sent_on_to(director, vip=VIP):
+    """Where director's kernel sends a packet for vip: 'local' while it holds the
     VIP, else the gateway of the route (the gate's second chance), else None."""
-    route = json.loads(subprocess.run(['ip', '-n', director.node.ns, '-j', 'route', 'get', VIP],
-                                      check=True, capture_output=True, text=True).stdout)[0]
+    route = ip_json(director.node.ns, 'route', 'get', vip)[0]
     return 'local' if route.get('type') == 'local' else route.get('gateway')
 
 
@@ -262,14 +287,37 @@ def test_sessions_come_up_and_the_router_learns_the_vip_from_every_director(lab)
     router.vtysh('-f', os.path.join(HERE, 'router.conf'))
     for director in directors.values():
         director.node.vtysh('-f', director.frr_conf)
-    wait_until(lambda: established(router), 'BGP sessions router <-> lvs1, lvs2 established')
+    wait_until(lambda: established(router), 'BGP sessions router <-> lvs1, lvs2 (IPv4 and IPv6) established')
     wait_until(lambda: bfd_up(router), 'BFD sessions up')
     assert next_hops(router) == set(), 'a VIP was announced before the gate opened'
     for director in directors.values():
         assert director.gate().startswith('announce %s' % VIP)
     wait_until(lambda: next_hops(router) == set(DIRECTORS.values()), 'gate opened: router has the VIP /32 via both directors (ECMP)')
+    wait_until(lambda: next_hops6(router) == set(DIRECTORS6.values()), 'and the IPv6 VIP /128 via both directors (ECMP)')
     print('  %-68s %6.2f s' % ('from the daemons\' configuration to ECMP', time.monotonic() - start))
     assert vip_path(router, 'lvs1')['community']['string'] == '65001:100'
+    # Each family's VIPs go to that family's peer only.
+    assert router.show_json('show bgp ipv4 unicast')['routes'].keys() == {VIP + '/32'}
+    assert router.show_json('show bgp ipv6 unicast')['routes'].keys() == {VIP6 + '/128'}
+
+
+def test_the_gate_withdraws_an_ipv6_vip_and_sends_it_on_over_ipv6(lab):
+    router, directors = lab
+    lvs1 = directors['lvs1']
+    print()
+    assert sent_on_to(lvs1, VIP6) == 'local'
+    start = time.monotonic()
+    write(lvs1.table, ipvs_table(weight6=0))
+    assert lvs1.gate().splitlines() == ['send %s on to %s' % (VIP6, DIRECTORS6['lvs2']),
+                                        'withdraw %s (web6): service web6 has no real server with weight > 0' % VIP6]
+    assert sent_on_to(lvs1, VIP6) == DIRECTORS6['lvs2'] and sent_on_to(lvs1) == 'local'
+    wait_until(lambda: next_hops6(router) == {DIRECTORS6['lvs2']}, 'no real server of web6 on lvs1: router keeps lvs2 for the /128', start)
+    assert next_hops(router) == set(DIRECTORS.values()), 'the IPv4 VIP moved with the IPv6 one'
+    start = time.monotonic()
+    write(lvs1.table, ipvs_table())
+    assert lvs1.gate().splitlines() == ['announce %s (web6)' % VIP6, 'stop sending %s on' % VIP6]
+    assert sent_on_to(lvs1, VIP6) == 'local'
+    wait_until(lambda: next_hops6(router) == set(DIRECTORS6.values()), 'web6 served again: router has both directors for the /128', start)
 
 
 @pytest.mark.parametrize('closed_by', ['no_real_server', 'disable_file', 'checker_dead'])
@@ -278,7 +326,7 @@ def test_the_gate_withdraws_and_announces_again(lab, closed_by):
     lvs1 = directors['lvs1']
     print()
     close, reopen = {
-        'no_real_server': (lambda: write(lvs1.table, IPVS_TABLE.format(weight=0)), lambda: write(lvs1.table, IPVS_TABLE.format(weight=1))),
+        'no_real_server': (lambda: write(lvs1.table, ipvs_table(weight=0)), lambda: write(lvs1.table, ipvs_table())),
         'disable_file': (lambda: write(lvs1.disable_file, ''), lambda: os.remove(lvs1.disable_file)),
         'checker_dead': (lambda: write(lvs1.checker_pid, '999999\n'), lambda: write(lvs1.checker_pid, '%d\n' % os.getpid())),
     }[closed_by]
@@ -293,7 +341,10 @@ def test_the_gate_withdraws_and_announces_again(lab, closed_by):
     assert lvs1.gate() == '', 'the gate is not idempotent'
     start = time.monotonic()
     reopen()
-    assert lvs1.gate().splitlines() == ['announce %s (web)' % VIP, 'stop sending %s on' % VIP]
+    # The disable file and the checker close the IPv6 VIP too; the IPv4 service's real servers only its own.
+    again = [(VIP, 'web')] + ([(VIP6, 'web6')] if closed_by != 'no_real_server' else [])
+    assert lvs1.gate().splitlines() == [line % address for address, name in again
+                                        for line in ('announce %%s (%s)' % name, 'stop sending %s on')]
     assert sent_on_to(lvs1) == 'local'
     wait_until(lambda: next_hops(router) == set(DIRECTORS.values()), '%s undone: router has both directors again' % closed_by, start)
 
@@ -307,10 +358,10 @@ def test_the_watching_gate_withdraws_within_its_poll_and_withdraws_all_when_stop
     watcher = subprocess.Popen(wrapped, stdout=subprocess.PIPE, text=True)
     try:
         start = time.monotonic()
-        write(lvs1.table, IPVS_TABLE.format(weight=0))
+        write(lvs1.table, ipvs_table(weight=0))
         wait_until(lambda: next_hops(router) == {DIRECTORS['lvs2']}, 'watching gate (poll 0.2 s): last real server out, router keeps lvs2', start)
         start = time.monotonic()
-        write(lvs1.table, IPVS_TABLE.format(weight=1))
+        write(lvs1.table, ipvs_table())
         wait_until(lambda: next_hops(router) == set(DIRECTORS.values()), 'watching gate: a real server back, router has both again', start)
     finally:
         watcher.terminate()
@@ -339,9 +390,11 @@ def test_graceful_shutdown_moves_the_router_off_a_drained_director(lab):
     print('  lvs1 path: community %s, local-pref %s' % (path['community']['string'], path.get('locPrf')))
     assert path.get('locPrf') == 0
     wait_until(lambda: next_hops(router) == {DIRECTORS['lvs2']}, 'router forwards the VIP to lvs2 only', start)
+    wait_until(lambda: next_hops6(router) == {DIRECTORS6['lvs2']}, 'and the IPv6 VIP (graceful-shutdown covers both families)', start)
     start = time.monotonic()
     lvs1.node.frr_reload(lvs1.frr_conf)
     wait_until(lambda: next_hops(router) == set(DIRECTORS.values()), 'restore (frr-reload.py run included): both directors again', start)
+    wait_until(lambda: next_hops6(router) == set(DIRECTORS6.values()), 'and for the IPv6 VIP', start)
 
 
 def test_a_dead_director_is_dropped_by_bfd(lab):
@@ -349,7 +402,9 @@ def test_a_dead_director_is_dropped_by_bfd(lab):
     print()
     # A dead director sends nothing: its link down, not a clean shutdown.
     sh('ip', '-n', 'lvsbgp-lvs2', 'link', 'set', 'eth0', 'down')
-    wait_until(lambda: next_hops(router) == {DIRECTORS['lvs1']}, 'lvs2 link down: router drops lvs2 (BFD 3 x 100 ms)')
+    start = time.monotonic()
+    wait_until(lambda: next_hops(router) == {DIRECTORS['lvs1']}, 'lvs2 link down: router drops lvs2 (BFD 3 x 100 ms)', start)
+    wait_until(lambda: next_hops6(router) == {DIRECTORS6['lvs1']}, 'and from the IPv6 VIP (BFD over IPv6)', start)
     sh('ip', '-n', 'lvsbgp-lvs2', 'link', 'set', 'eth0', 'up')
     wait_until(lambda: next_hops(router) == set(DIRECTORS.values()), 'lvs2 link up: session again, router has both directors')
 

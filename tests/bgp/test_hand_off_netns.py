@@ -6,7 +6,8 @@
 """The hand-off of a BGP VIP's packets that IPVS did not take (the chain
 bgp_hand_off of templates/fwmark.nft.j2), with real nftables in network
 namespaces of this machine: a client, and two directors that hold the VIP on
-lo, on one bridge. The client's route sends the VIP to lvs1.
+lo, on one bridge. The client's route sends the VIP to lvs1. Each case runs
+for the IPv4 VIP (table ip) and the IPv6 one (table ip6).
 
 This machine's kernel has no IPVS, which is the very case the hand-off is for:
 a director that holds the VIP while its IPVS service is missing. Shown:
@@ -44,15 +45,19 @@ from render_all import director_variables  # noqa: E402  pylint: disable=wrong-i
 
 pytestmark = pytest.mark.skipif(not real_tools.ROOT, reason='LVS_HOSTILE_ROOT is not set (LVS_HOSTILE_ROOT=$(tests/hostile/tools.sh))')
 
-VIP = '10.99.1.100'
-CLIENT = '10.99.1.1'
-DIRECTORS = {'lvs1': '10.99.1.11', 'lvs2': '10.99.1.12'}
+# By nftables family: the BGP VIP of tests/bgp/inventory, the client, the directors.
+FAMILIES = {
+    'ip': {'vip': '10.99.1.100', 'client': '10.99.1.1', 'directors': {'lvs1': '10.99.1.11', 'lvs2': '10.99.1.12'},
+           'host': '/32', 'net': '/24'},
+    'ip6': {'vip': 'fd00:99:1::100', 'client': 'fd00:99:1::1', 'directors': {'lvs1': 'fd00:99:1::11', 'lvs2': 'fd00:99:1::12'},
+            'host': '/128', 'net': '/64'},
+}
 PREFIX = 'lvsho-'
 
 # Serves one line, the namespace's name, to every connection on VIP:80.
 LISTENER = """
 import socket, sys
-server = socket.socket()
+server = socket.socket(socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET)
 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 server.bind((sys.argv[1], 80))
 server.listen(16)
@@ -81,15 +86,14 @@ def netns(name, *argv):
     return sh('ip', 'netns', 'exec', PREFIX + name, *argv)
 
 
-def connect(timeout=2.0, where='client'):
-    return netns(where, sys.executable, '-c', CONNECT, VIP, str(timeout)).strip()
+def connect(family, timeout=2.0, where='client'):
+    return netns(where, sys.executable, '-c', CONNECT, FAMILIES[family]['vip'], str(timeout)).strip()
 
 
-def hand_off_table(director):
-    """The table ip lvs_cluster_fwmark the director role writes for director."""
+def hand_off_table(director, family):
+    """The table lvs_cluster_fwmark of family the director role writes for director."""
     cluster = Cluster(os.path.join(HERE, 'inventory'))
-    variables = director_variables(cluster, director)
-    return cluster.nft_table('ip', variables['director_fwmark_table'], cluster.render(variables, 'fwmark.nft.j2'), director)
+    return cluster.fwmark_tables(director_variables(cluster, director), director)[family][1]
 
 
 def nft(director, *argv):
@@ -105,12 +109,14 @@ def load(director, table):
         nft(director, '-f', handle.name)
 
 
-def nft_counter(director):
+def nft_counter(director, family):
     """The packets counted by the hand-off's rule on director. With LVS_CAPTURE_DIR set, the
-    listing is kept there as nft-hand-off.json (tests/unit/fixtures/metrics/capture.sh)."""
-    listed = nft(director, '-j', 'list', 'chain', 'ip', 'lvs_cluster_fwmark', 'bgp_hand_off')
+    listing is kept there as nft-hand-off.json (ip6: nft-hand-off6.json), which
+    tests/unit/roles/test_lvs_metrics.py reads."""
+    listed = nft(director, '-j', 'list', 'chain', family, 'lvs_cluster_fwmark', 'bgp_hand_off')
     if os.environ.get('LVS_CAPTURE_DIR'):
-        with open(os.path.join(os.environ['LVS_CAPTURE_DIR'], 'nft-hand-off.json'), 'w') as capture:
+        name = 'nft-hand-off%s.json' % ('6' if family == 'ip6' else '')
+        with open(os.path.join(os.environ['LVS_CAPTURE_DIR'], name), 'w') as capture:
             capture.write(listed)
     return sum(statement['counter']['packets'] for item in json.loads(listed)['nftables'] if 'rule' in item
                for statement in item['rule']['expr'] if 'counter' in statement)
@@ -121,9 +127,10 @@ def sent_packets(director):
 
 
 @contextlib.contextmanager
-def serving(director):
+def serving(director, family):
     """A listener on the VIP in director's namespace: it stands for its IPVS service."""
-    listener = subprocess.Popen(['ip', 'netns', 'exec', PREFIX + director, sys.executable, '-c', LISTENER, VIP, director],
+    listener = subprocess.Popen(['ip', 'netns', 'exec', PREFIX + director, sys.executable, '-c', LISTENER,
+                                 FAMILIES[family]['vip'], director],
                                 stdout=subprocess.PIPE, text=True)
     try:
         assert listener.stdout.readline().strip() == 'listening'
@@ -134,11 +141,11 @@ def serving(director):
 
 
 @contextlib.contextmanager
-def hand_off(*directors):
-    """The role's table loaded on each of directors."""
+def hand_off(family, *directors):
+    """The role's table of family loaded on each of directors."""
     try:
         for director in directors:
-            load(director, hand_off_table(director))
+            load(director, hand_off_table(director, family))
         yield
     finally:
         for director in directors:
@@ -147,60 +154,71 @@ def hand_off(*directors):
 
 @pytest.fixture(scope='module')
 def lab():
-    names = ['client'] + sorted(DIRECTORS)
+    names = ['client', 'lvs1', 'lvs2']
     try:
         for name in names:
             sh('ip', 'netns', 'add', PREFIX + name)
             netns(name, 'ip', 'link', 'set', 'lo', 'up')
+            # Links ready at once: no duplicate address detection on the links to come.
+            netns(name, 'sysctl', '-qw', 'net.ipv6.conf.default.accept_dad=0')
         netns('client', 'ip', 'link', 'add', 'br0', 'type', 'bridge')
-        netns('client', 'ip', 'addr', 'add', CLIENT + '/24', 'dev', 'br0')
         netns('client', 'ip', 'link', 'set', 'br0', 'up')
-        for index, (name, address) in enumerate(sorted(DIRECTORS.items())):
+        for index, name in enumerate(names[1:]):
             sh('ip', 'link', 'add', 'lvsho%d' % index, 'netns', PREFIX + name, 'type', 'veth',
                'peer', 'name', 'lvsho%dc' % index, 'netns', PREFIX + 'client')
             netns(name, 'ip', 'link', 'set', 'lvsho%d' % index, 'name', 'eth0')
-            netns(name, 'ip', 'addr', 'add', address + '/24', 'dev', 'eth0')
             netns(name, 'ip', 'link', 'set', 'eth0', 'up')
-            netns(name, 'ip', 'addr', 'add', VIP + '/32', 'dev', 'lo')
             netns('client', 'ip', 'link', 'set', 'lvsho%dc' % index, 'master', 'br0', 'up')
-        netns('client', 'ip', 'route', 'add', VIP + '/32', 'via', DIRECTORS['lvs1'])
+        for each in FAMILIES.values():
+            netns('client', 'ip', 'addr', 'add', each['client'] + each['net'], 'dev', 'br0', 'nodad')
+            for name in names[1:]:
+                netns(name, 'ip', 'addr', 'add', each['directors'][name] + each['net'], 'dev', 'eth0', 'nodad')
+                netns(name, 'ip', 'addr', 'add', each['vip'] + each['host'], 'dev', 'lo')
+            netns('client', 'ip', 'route', 'add', each['vip'] + each['host'], 'via', each['directors']['lvs1'])
         yield
     finally:
         for name in names:
             subprocess.run(['ip', 'netns', 'del', PREFIX + name], check=False)
 
 
-def test_the_director_refuses_without_the_hand_off(lab):
-    with serving('lvs2'):
-        assert connect() == 'ConnectionRefusedError'
+BOTH = pytest.mark.parametrize('family', sorted(FAMILIES))
 
 
-def test_the_hand_off_sends_the_connection_to_the_next_director(lab):
-    assert 'dup to %s drop' % DIRECTORS['lvs2'] in hand_off_table('lvs1')
-    with serving('lvs2'), hand_off('lvs1'):
-        answers = [connect() for attempt in range(5)]
-        handed_off = nft_counter('lvs1')
-    print('\n  5 connections to lvs1, which misses the service: answered by %s; %d packets handed off'
-          % (answers, handed_off))
+@BOTH
+def test_the_director_refuses_without_the_hand_off(lab, family):
+    with serving('lvs2', family):
+        assert connect(family) == 'ConnectionRefusedError'
+
+
+@BOTH
+def test_the_hand_off_sends_the_connection_to_the_next_director(lab, family):
+    assert 'dup to %s drop' % FAMILIES[family]['directors']['lvs2'] in hand_off_table('lvs1', family)
+    with serving('lvs2', family), hand_off(family, 'lvs1'):
+        answers = [connect(family) for attempt in range(5)]
+        handed_off = nft_counter('lvs1', family)
+    print('\n  %s: 5 connections to lvs1, which misses the service: answered by %s; %d packets handed off'
+          % (family, answers, handed_off))
     assert answers == ['lvs2'] * 5
     assert handed_off >= 5 * 3         # at least each connection's SYN, ACK and request
 
 
-def test_the_directors_own_connections_are_not_handed_off(lab):
+@BOTH
+def test_the_directors_own_connections_are_not_handed_off(lab, family):
     # Their source is the VIP: the real server would answer it on its own lo.
-    with serving('lvs2'), hand_off('lvs1'):
-        answer = connect(where='lvs1')
-        handed_off = nft_counter('lvs1')
+    with serving('lvs2', family), hand_off(family, 'lvs1'):
+        answer = connect(family, where='lvs1')
+        handed_off = nft_counter('lvs1', family)
     assert (answer, handed_off) == ('ConnectionRefusedError', 0)
 
 
-def test_a_copy_is_not_handed_off_again(lab):
-    with hand_off('lvs1', 'lvs2'):
+@BOTH
+def test_a_copy_is_not_handed_off_again(lab, family):
+    with hand_off(family, 'lvs1', 'lvs2'):
         before = sent_packets('lvs1') + sent_packets('lvs2')
-        answer = connect()
+        answer = connect(family)
         sent = sent_packets('lvs1') + sent_packets('lvs2') - before
-    print('\n  both directors miss the service: %s, %d packets sent by them' % (answer, sent))
-    # lvs1 hands the SYN to lvs2, which refuses it (its TTL is 2) rather than
-    # sending it back: the SYN, the RST, and ARP.
+    print('\n  %s: both directors miss the service: %s, %d packets sent by them' % (family, answer, sent))
+    # lvs1 hands the SYN to lvs2, which refuses it (its TTL or hop limit is 2)
+    # rather than sending it back: the SYN, the RST, and ARP or neighbour discovery.
     assert answer == 'ConnectionRefusedError'
     assert sent <= 6

@@ -50,7 +50,8 @@ class Refused(Exception):
 
 def fake_facts(index, subnet, subnet6=None):
     """Network facts of the index-th host, on the /24 of subnet (a VIP's) and, when
-    given, on the /64 of subnet6 (an IPv6 VIP's) as its default IPv6."""
+    given, on the /64 of subnet6 (an IPv6 VIP's) as its default IPv6, whose host
+    part is written with the digits of the IPv4 one's last number (.11, ::11)."""
     address = '%s.%d' % (subnet.rsplit('.', 1)[0], 11 + index)
     facts = {
         'interfaces': ['lo', 'eth0'],
@@ -61,7 +62,7 @@ def fake_facts(index, subnet, subnet6=None):
         'os_family': 'Debian',
     }
     if subnet6:
-        address6 = str(ipaddress.ip_interface(subnet6 + '/64').network[11 + index])
+        address6 = str(ipaddress.ip_interface(subnet6 + '/64').network[int(str(11 + index), 16)])
         facts['eth0']['ipv6'] = [{'address': address6, 'prefix': '64', 'scope': 'global'}]
         facts.update(default_ipv6={'address': address6, 'interface': 'eth0'}, all_ipv6_addresses=[address6])
     return facts
@@ -173,6 +174,15 @@ class Cluster:
         v.update({'nft_table_family': family, 'nft_table_name': name, 'nft_table_content': content,
                   'nft_table_description': 'test', 'nft_table_unit': 'lvs-test'})
         return self.render(v, 'table.nft.j2')
+
+    def fwmark_tables(self, variables, host='lvs1'):
+        """The director's tables of its own packet rules (tasks/fwmark.yml), by nftables
+        family: {family: (its entry of director_fwmark_families, the table file)}."""
+        tables = {}
+        for entry in self.template_value(variables, '{{ director_fwmark_families }}'):
+            content = self.render(dict(variables, director_fwmark=entry), 'fwmark.nft.j2')
+            tables[entry['family']] = (entry, self.nft_table(entry['family'], variables['director_fwmark_table'], content, host))
+        return tables
 
     def render_json(self, variables, template):
         return json.loads(self.render(variables, template))

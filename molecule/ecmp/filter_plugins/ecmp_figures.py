@@ -12,6 +12,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
+def to_vip(fields, vip):
+    """Whether a line of `ipvsadm -Lnc` (split) is a connection to vip, port aside;
+    an IPv6 address is printed in brackets there."""
+    return len(fields) == 6 and fields[4].rsplit(':', 1)[0].strip('[]') == vip
+
+
 def held_ports_by_director(tables, vip, ports):
     """{director: [held client ports in its IPVS connection table]} from the
     output of `ipvsadm -Lnc` on each director."""
@@ -20,8 +26,7 @@ def held_ports_by_director(tables, vip, ports):
     for director, text in tables.items():
         found[director] = sorted(
             int(fields[3].rsplit(':', 1)[1]) for fields in (line.split() for line in text.splitlines())
-            if len(fields) == 6 and fields[2] == 'ESTABLISHED' and fields[4].startswith(vip + ':')
-            and int(fields[3].rsplit(':', 1)[1]) in wanted)
+            if to_vip(fields, vip) and fields[2] == 'ESTABLISHED' and int(fields[3].rsplit(':', 1)[1]) in wanted)
     return found
 
 
@@ -33,8 +38,7 @@ def traced(failure, tables, vip, since):
     seen = []
     for director, text in sorted(tables.items()):
         for fields in (line.split() for line in text.splitlines()):
-            if (port and len(fields) == 6 and fields[4].startswith(vip + ':')
-                    and fields[3].rsplit(':', 1)[1] == str(port)):
+            if port and to_vip(fields, vip) and fields[3].rsplit(':', 1)[1] == str(port):
                 seen.append('%s %s -> %s' % (director, fields[2], fields[5]))
     return {'after': round(failure['epoch'] - since, 2), 'error': failure['error'], 'port': port, 'seen_on': seen}
 

@@ -21,17 +21,10 @@ _spec = importlib.util.spec_from_loader('lvs_bgp_gate', _loader)
 gate = importlib.util.module_from_spec(_spec)
 _loader.exec_module(gate)
 
-# Captured layout of /proc/net/ip_vs (kernel 6.1): a TCP service, an UDP one and a fwmark one.
-TABLE = """IP Virtual Server version 1.2.1 (size=4096)
-Prot LocalAddress:Port Scheduler Flags
-  -> RemoteAddress:Port Forward Weight ActiveConn InActConn
-TCP  0A2C0064:0050 mh (mh-port)
-  -> 0A2C000F:0050      Route   2      3          1
-  -> 0A2C0010:0050      Route   0      0          0
-UDP  0A2C0064:0035 sh
-FWM  0000000A mh
-  -> 0A2C000F:0000      Tunnel  0      0          0
-"""
+# /proc/net/ip_vs as the lab kernel wrote it (fixtures/capture-proc-ip_vs.sh): IPv4 TCP,
+# UDP and firewall-mark services, and an IPv6 one with a director (fd00:45::12) among its servers.
+with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'proc-net-ip_vs.txt')) as _handle:
+    TABLE = _handle.read()
 WEB = {'name': 'web', 'protocol': 'tcp', 'address': '10.44.0.100', 'port': 80}
 DNS = {'name': 'dns', 'protocol': 'udp', 'address': '10.44.0.100', 'port': 53}
 SHOP = {'name': 'shop', 'fwmark': 10}
@@ -39,14 +32,15 @@ SHOP = {'name': 'shop', 'fwmark': 10}
 
 def test_parse_ipvs():
     assert gate.parse_ipvs(TABLE) == {
-        ('TCP', '10.44.0.100', 80): [('10.44.0.15', 2), ('10.44.0.16', 0)],
         ('UDP', '10.44.0.100', 53): [],
+        ('TCP', '10.44.0.100', 80): [('10.44.0.16', 0), ('10.44.0.15', 2)],
+        ('TCP', 'fd00:45::100', 443): [('fd00:45::12', 1), ('fd00:45::16', 0), ('fd00:45::15', 1)],
         ('FWM', 10): [('10.44.0.15', 0)],
     }
 
 
 def test_parse_ipvs_empty_table():
-    assert gate.parse_ipvs(TABLE.split('TCP', maxsplit=1)[0]) == {}
+    assert gate.parse_ipvs(TABLE.split('UDP', maxsplit=1)[0]) == {}
 
 
 def vip(*services):
@@ -66,11 +60,21 @@ def test_why_not(services, alive, disabled, reason):
     assert gate.why_not(vip(*services), gate.parse_ipvs(TABLE), alive, disabled) == reason
 
 
+# The VIP's address as the inventory may write it: the gate compares addresses, not text.
+@pytest.mark.parametrize('address', ['fd00:45::100', 'FD00:45:0::100'])
+def test_an_ipv6_service_is_found_and_the_other_directors_do_not_count(address):
+    web6 = {'name': 'web6', 'address': address, 'services': [{'name': 'web6', 'protocol': 'tcp', 'address': address, 'port': 443}]}
+    table = gate.parse_ipvs(TABLE)
+    assert gate.why_not(web6, table, True, False) is None
+    assert gate.why_not(dict(web6, second_chance=['fd00:45::12', 'FD00:45::15']), table, True, False) == \
+        'service web6 has no real server with weight > 0'
+
+
 # keepalived's sorry server of a BGP VIP is another director (DR): it serves
 # nothing here, so the gate withdraws as if it were not there.
 def test_another_director_as_sorry_server_is_not_a_real_server():
     table = {('TCP', '10.44.0.100', 80): [('10.44.0.15', 0), ('10.44.0.16', 0), ('10.44.0.12', 1)]}
-    assert gate.why_not(vip(WEB), table, True, False, ['10.44.0.12', '10.44.0.13']) == \
+    assert gate.why_not(dict(vip(WEB), second_chance=['10.44.0.12', '10.44.0.13']), table, True, False) == \
         'service web has no real server with weight > 0'
     assert gate.why_not(vip(WEB), table, True, False) is None
 
@@ -133,6 +137,11 @@ def test_withdraw_all_names_the_stopped_gate(monkeypatch, tmp_path):
 
 
 SECOND_CHANCE = ['10.44.0.12', '10.44.0.13']
+
+
+def backed(*services):
+    """vip(*services) with the other directors as its second chance."""
+    return dict(vip(*services), second_chance=SECOND_CHANCE)
 ROUTE_ADD = ['ip', 'route', 'replace', '10.44.0.100/32', 'proto', '185',
              'nexthop', 'via', '10.44.0.12', 'nexthop', 'via', '10.44.0.13']
 ROUTE_DEL = ['ip', 'route', 'del', '10.44.0.100/32', 'proto', '185']
@@ -163,7 +172,7 @@ def recorded(monkeypatch, refuse=()):
 ])
 def test_second_chance_follows_the_address(monkeypatch, reason, held, routed, expected):
     commands = recorded(monkeypatch)
-    config = {'interface': 'lo', 'vips': [vip(WEB)], 'second_chance': SECOND_CHANCE}
+    config = {'interface': 'lo', 'vips': [backed(WEB)]}
     gate.converge(config, held, routed, {'10.44.0.100': reason})
     assert commands == expected
     assert held == ({'10.44.0.100'} if reason is None else set())
@@ -173,7 +182,7 @@ def test_second_chance_follows_the_address(monkeypatch, reason, held, routed, ex
 def test_a_refused_second_chance_route_still_withdraws(monkeypatch):
     commands = recorded(monkeypatch, refuse=[('ip', 'route', 'replace')])
     held, routed = {'10.44.0.100'}, set()
-    lines = gate.converge({'interface': 'lo', 'vips': [vip(WEB)], 'second_chance': SECOND_CHANCE},
+    lines = gate.converge({'interface': 'lo', 'vips': [backed(WEB)]},
                           held, routed, {'10.44.0.100': 'disabled'})
     assert commands == [ROUTE_ADD, ADDRESS_DEL]
     assert lines == ['could not send 10.44.0.100 on to 10.44.0.12, 10.44.0.13: RTNETLINK answers: Nexthop has invalid gateway',
@@ -184,7 +193,7 @@ def test_a_refused_second_chance_route_still_withdraws(monkeypatch):
 def test_a_refused_address_keeps_the_second_chance_route(monkeypatch):
     commands = recorded(monkeypatch, refuse=[('ip', 'addr', 'add')])
     held, routed = set(), {'10.44.0.100'}
-    gate.converge({'interface': 'lo', 'vips': [vip(WEB)], 'second_chance': SECOND_CHANCE}, held, routed, {'10.44.0.100': None})
+    gate.converge({'interface': 'lo', 'vips': [backed(WEB)]}, held, routed, {'10.44.0.100': None})
     assert commands == [ADDRESS_ADD]
     assert held == set() and routed == {'10.44.0.100'}
 
@@ -198,6 +207,51 @@ def test_without_other_directors_there_is_no_route(monkeypatch):
 def test_the_route_of_a_vip_no_longer_announced_by_bgp_goes(monkeypatch):
     commands = recorded(monkeypatch)
     routed = {'10.44.0.100'}
-    lines = gate.converge({'interface': 'lo', 'vips': [], 'second_chance': SECOND_CHANCE}, set(), routed, {})
+    lines = gate.converge({'interface': 'lo', 'vips': []}, set(), routed, {})
     assert commands == [ROUTE_DEL]
     assert lines == ['stop sending 10.44.0.100 on (no longer a BGP VIP)'] and routed == set()
+
+
+def captured(name):
+    with open(os.path.join(os.path.dirname(__file__), 'fixtures', name)) as handle:
+        return handle.read()
+
+
+class Printed:
+    """subprocess.run's result for a command whose output the gate reads."""
+
+    def __init__(self, stdout):
+        self.stdout = stdout
+
+
+def test_held_addresses_are_the_host_addresses_of_both_versions(monkeypatch):
+    # ip -j addr show dev lo with a VIP of each version held (fixtures/capture-proc-ip_vs.sh).
+    # ::1 is one too; the gate only ever looks up its VIPs in it.
+    monkeypatch.setattr(gate.subprocess, 'run', lambda argv, **_: Printed(captured('ip-addr-lo.json')))
+    assert gate.held_addresses('lo') == {'10.44.0.100', 'fd00:45::100', '::1'}
+
+
+def test_second_chance_routes_of_both_versions(monkeypatch):
+    listings = {'-4': captured('ip-route-proto-185.json'), '-6': captured('ip6-route-proto-185.json')}
+    monkeypatch.setattr(gate.subprocess, 'run', lambda argv, **_: Printed(listings[argv[2]]))
+    assert gate.second_chance_routes() == {'10.44.0.101', 'fd00:45::101'}
+
+
+def test_an_ipv6_vip_is_a_128_routed_through_the_ipv6_directors(monkeypatch):
+    commands = recorded(monkeypatch)
+    web6 = {'name': 'web6', 'address': 'fd00:45::100', 'services': [], 'second_chance': ['fd00:45::12', 'fd00:45::13']}
+    held, routed = {'fd00:45::100'}, set()
+    gate.converge({'interface': 'lo', 'vips': [web6]}, held, routed, {'fd00:45::100': 'disabled'})
+    gate.converge({'interface': 'lo', 'vips': [web6]}, held, routed, {'fd00:45::100': None})
+    assert commands == [
+        ['ip', 'route', 'replace', 'fd00:45::100/128', 'proto', '185', 'nexthop', 'via', 'fd00:45::12', 'nexthop', 'via', 'fd00:45::13'],
+        ['ip', 'addr', 'del', 'fd00:45::100/128', 'dev', 'lo'],
+        ['ip', 'addr', 'add', 'fd00:45::100/128', 'dev', 'lo'],
+        ['ip', 'route', 'del', 'fd00:45::100/128', 'proto', '185']]
+
+
+def test_the_configurations_vip_addresses_are_read_as_ip_prints_them(tmp_path):
+    config = tmp_path / 'gate.json'
+    config.write_text(gate.json.dumps({'interface': 'lo', 'vips': [{'name': 'web6', 'address': 'FD00:45:0::100', 'services': []},
+                                                                   {'name': 'web', 'address': '10.44.0.100', 'services': []}]}))
+    assert [v['address'] for v in gate.load_config(str(config))['vips']] == ['fd00:45::100', '10.44.0.100']

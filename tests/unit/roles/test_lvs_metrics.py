@@ -122,7 +122,7 @@ def test_main_writes_once_without_seconds(tmp_path, monkeypatch):
 
 # The hand-off chain as nft 1.0.6 listed it after three connections were handed on
 # (tests/bgp/test_hand_off_netns.py, LVS_CAPTURE_DIR).
-HAND_OFF_CHAIN = ['ip', 'lvs_cluster_fwmark', 'bgp_hand_off']
+HAND_OFF_CHAINS = [['ip', 'lvs_cluster_fwmark', 'bgp_hand_off']]
 
 
 def test_hand_off_packets_per_service_from_nft():
@@ -131,13 +131,22 @@ def test_hand_off_packets_per_service_from_nft():
 
 
 def test_hand_off_counter_of_a_bgp_director():
-    text = writer.metrics({'hand_off_chain': HAND_OFF_CHAIN}, keepalived({'nft': fixture('nft-hand-off.json')}))
+    text = writer.metrics({'hand_off_chains': HAND_OFF_CHAINS}, keepalived({'nft': fixture('nft-hand-off.json')}))
     assert text.splitlines() == [
         '# HELP lvs_bgp_hand_off_packets_total ' + writer.HELP['lvs_bgp_hand_off_packets_total'],
         '# TYPE lvs_bgp_hand_off_packets_total counter',
         'lvs_bgp_hand_off_packets_total{service="web"} 20']
 
 
+# The ip6 chain as nft 1.0.6 listed it after five IPv6 connections were handed on (the same test).
+def test_the_counters_of_both_families_chains_are_written():
+    chains = HAND_OFF_CHAINS + [['ip6', 'lvs_cluster_fwmark', 'bgp_hand_off']]
+    listings = {'ip': fixture('nft-hand-off.json'), 'ip6': fixture('nft-hand-off6.json')}
+    text = writer.metrics({'hand_off_chains': chains}, lambda argv, timeout=10: listings[argv[4]])
+    assert text.splitlines()[2:] == ['lvs_bgp_hand_off_packets_total{service="web"} 20',
+                                     'lvs_bgp_hand_off_packets_total{service="web6"} 20']
+
+
 def test_no_hand_off_chain_no_counter():
     # nft fails when the chain is not there (a director without BGP VIPs, or before the first run).
-    assert writer.metrics({'hand_off_chain': HAND_OFF_CHAIN}, keepalived({})) == ''
+    assert writer.metrics({'hand_off_chains': HAND_OFF_CHAINS}, keepalived({})) == ''

@@ -124,10 +124,23 @@ def test_override_accepts_another_scheduler():
 
 @pytest.mark.parametrize('vip, expected', [
     (dict(VIPS[0], prefix=24), 'is announced as a /32'),
+    (dict(VIPS[0], address='fd00::100', prefix=64), 'is announced as a /128'),
+    (dict(VIPS[0], address='fd00::100'), 'lvs_vips[0] (web): an IPv6 VIP is announced to IPv6 peers, and director_bgp.peers has none'),
     (dict(VIPS[0], gateway={'address': '10.45.0.1', 'interface': 'eth1'}), 'gateway follows VRRP'),
 ])
 def test_bgp_vips_refused(vip, expected):
-    assert any(expected in message for message in errors(vips=[vip, VIPS[1]]))
+    assert any(expected in message for message in errors(vips=[vip, VIPS[1]])), errors(vips=[vip, VIPS[1]])
+
+
+def test_each_ip_version_of_the_bgp_vips_needs_peers_of_its_own():
+    v6 = {'name': 'web6', 'address': 'fd00::100', 'announce': 'bgp'}
+    dual = dict(BGP, peers=BGP['peers'] + [{'address': 'fd00::1', 'asn': 65000}])
+    assert errors(bgp=dual, vips=VIPS + [v6]) == []
+    assert errors(bgp=dict(BGP, peers=[{'address': 'fd00::1', 'asn': 65000}])) == [
+        'lvs_vips[0] (web): an IPv4 VIP is announced to IPv4 peers, and director_bgp.peers has none']
+    assert errors(bgp=dict(BGP, peers=[{'address': 'fd00::1 remote-as 1', 'asn': 65000}]), vips=[v6]) == [
+        "director_bgp.peers[0].address: 'fd00::1 remote-as 1' is not an IPv4 or IPv6 address",
+        'lvs_vips[0] (web6): an IPv6 VIP is announced to IPv6 peers, and director_bgp.peers has none']
 
 
 RESOLVED = {'name': 'web', 'announce': 'bgp', 'scheduler': 'mh', 'mh_port': True, 'mh_fallback': False,

@@ -335,14 +335,14 @@ def test_a_bgp_vip_withdrawn_by_one_director_is_no_anomaly_and_by_all_is_one(rea
 
 
 def test_the_other_director_as_sorry_server_of_a_bgp_vip(readings):
-    """keepalived's sorry server of a BGP VIP's service is the next director (director_bgp_sorry_peer)."""
+    """keepalived's sorry server of a BGP VIP's service is the next director (director_bgp_peer_backed_services)."""
     for host in DIRECTORS:
         for service in readings[host]['declared']:
             if service['name'] == 'web':
                 service['announce'] = 'bgp'
         web = next(item for item in readings[host]['ipvs']['services'] if item['address'] == '10.20.0.1')
         web['real_servers'].append(dict(web['real_servers'][0], address='10.20.0.12', weight=1))
-    readings['lvs1']['bgp_sorry_peer'] = '10.20.0.12'
+    readings['lvs1']['bgp_sorry_peers'] = {'web': '10.20.0.12'}
     status = cluster_status(readings, DIRECTORS, VIPS)
     row = real_server(status, 'web', '10.20.0.12')
     assert (row['host'], row['directors']['lvs1']['health']) == ('sorry server', 'sorry')
