@@ -142,6 +142,8 @@ SECOND_CHANCE = ['10.44.0.12', '10.44.0.13']
 def backed(*services):
     """vip(*services) with the other directors as its second chance."""
     return dict(vip(*services), second_chance=SECOND_CHANCE)
+
+
 ROUTE_ADD = ['ip', 'route', 'replace', '10.44.0.100/32', 'proto', '185',
              'nexthop', 'via', '10.44.0.12', 'nexthop', 'via', '10.44.0.13']
 ROUTE_DEL = ['ip', 'route', 'del', '10.44.0.100/32', 'proto', '185']
