@@ -29,6 +29,7 @@ from cluster import REPO, Cluster
 
 TOPOLOGIES = os.path.join(REPO, 'inventories', 'topologies')
 LAB = os.path.join(REPO, 'inventories', 'lab')
+ECMP = os.path.join(REPO, 'inventories', 'ecmp')
 
 
 @pytest.fixture(scope='module')
@@ -84,11 +85,15 @@ def passes_and_refuses(root, setup, helper, site, live_path, live_before=None):
         assert (None if live is None else live.strip()) == live_before
 
 
-def test_nginx_site(root):
-    cluster, v = realserver(LAB, 'rs1')
+@pytest.mark.parametrize('inventory, ipv6', [(LAB, False), (ECMP, True)], ids=['ipv4', 'ipv6'])
+def test_nginx_site(root, inventory, ipv6):
+    """ecmp's real servers serve the IPv6 VIP web6 too: nginx then listens on IPv6 as well."""
+    cluster, v = realserver(inventory, 'rs1')
+    assert v['realserver_served']['ipv6'] == ipv6
     helper = cluster.render(v, 'nginx-site-test.sh.j2')
     site = cluster.render(v, 'nginx-site.conf.j2')
     assert 'default_server' in site   # the default site's default_server must be out of the test's tree
+    assert ('listen [::]:80 default_server;' in site) == ipv6
     passes_and_refuses(root, NGINX_AS_INSTALLED, helper, site, v['realserver_nginx_site'])
 
 
