@@ -60,13 +60,16 @@ def test_why_not(services, alive, disabled, reason):
     assert gate.why_not(vip(*services), gate.parse_ipvs(TABLE), alive, disabled) == reason
 
 
-# The VIP's address as the inventory may write it: the gate compares addresses, not text.
+# The VIP's address as the inventory may write it: the gate compares addresses, not text
+# (read once, by canonical_config).
 @pytest.mark.parametrize('address', ['fd00:45::100', 'FD00:45:0::100'])
 def test_an_ipv6_service_is_found_and_the_other_directors_do_not_count(address):
+    def read(vip):
+        return gate.canonical_config({'vips': [vip]})['vips'][0]
     web6 = {'name': 'web6', 'address': address, 'services': [{'name': 'web6', 'protocol': 'tcp', 'address': address, 'port': 443}]}
     table = gate.parse_ipvs(TABLE)
-    assert gate.why_not(web6, table, True, False) is None
-    assert gate.why_not(dict(web6, second_chance=['fd00:45::12', 'FD00:45::15']), table, True, False) == \
+    assert gate.why_not(read(web6), table, True, False) is None
+    assert gate.why_not(read(dict(web6, second_chance=['fd00:45::12', 'FD00:45::15'])), table, True, False) == \
         'service web6 has no real server with weight > 0'
 
 
